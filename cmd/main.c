@@ -1,0 +1,118 @@
+/* main.c - ctscan: command-line forensic analyzer for AWS logs. */
+#include <errno.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "ct-config.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: ctscan [--version] [--help] COMMAND [ARGS]\n\ncommands:\n");
+	for (int i = 0; ct_cmds[i]; i++)
+		fprintf(f, "  %-9s %s\n", ct_cmds[i]->name, ct_cmds[i]->summary);
+	fprintf(f, "\nEvery command takes -d INDEX (default $CTSCAN_DB, else ./ctscan.db).\n"
+		   "'ctscan help COMMAND' or 'ctscan COMMAND --help' shows a command's options.\n");
+}
+
+static const struct ct_cmd *lookup(const char *name)
+{
+	const struct ct_cmd *list[32];
+	int n = 0;
+	const struct ct_cmd *c = ct_cmd_find(name, list, &n);
+	if (c)
+		return c;
+	if (n > 1) {
+		fprintf(stderr, "ctscan: ambiguous command '%s', could be:", name);
+		for (int i = 0; i < n && i < 32; i++)
+			fprintf(stderr, " %s", list[i]->name);
+		fputc('\n', stderr);
+	} else {
+		fprintf(stderr, "ctscan: unknown command '%s'\n", name);
+		usage(stderr);
+	}
+	return NULL;
+}
+
+static int finish(struct ct_cli *cli, int rc)
+{
+	ct_index_free(cli->idx);
+	cli->idx = NULL;
+	/* One exit path: flush stdout and report a failed write. */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno == EPIPE)
+			return rc;
+		ct_cli_error("error writing output: %s", strerror(errno));
+		return CT_EXIT_SYSTEM;
+	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_CTYPE, "C.UTF-8");
+	signal(SIGPIPE, SIG_IGN);
+
+	struct ct_cli cli = {0};
+	cli.stdout_tty = isatty(STDOUT_FILENO);
+	cli.stderr_tty = isatty(STDERR_FILENO);
+	const char *nc = getenv("NO_COLOR");
+	cli.color = cli.stdout_tty && !(nc && nc[0]);
+	cli.term_width = 0;
+	if (cli.stdout_tty) {
+		struct winsize ws;
+		if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+			cli.term_width = ws.ws_col;
+		else
+			cli.term_width = 80;
+		const char *cols = getenv("COLUMNS");
+		if (cols && atoi(cols) > 0)
+			cli.term_width = atoi(cols);
+	}
+
+	if (argc < 2) {
+		usage(stderr);
+		return CT_EXIT_USAGE;
+	}
+	const char *a = argv[1];
+	if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+		usage(stdout);
+		return finish(&cli, CT_EXIT_OK);
+	}
+	if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
+		printf("ctscan %s (sqlite %s)\n", CT_VERSION, sqlite3_libversion());
+		return finish(&cli, CT_EXIT_OK);
+	}
+	if (a[0] == '-') {
+		fprintf(stderr, "ctscan: unknown option '%s'\n", a);
+		usage(stderr);
+		return CT_EXIT_USAGE;
+	}
+	if (strcmp(a, "help") == 0) {
+		if (argc < 3) {
+			usage(stdout);
+			return finish(&cli, CT_EXIT_OK);
+		}
+		const struct ct_cmd *c = lookup(argv[2]);
+		if (!c)
+			return CT_EXIT_USAGE;
+		return finish(&cli, ct_cli_help(c));
+	}
+	const struct ct_cmd *c = lookup(a);
+	if (!c)
+		return CT_EXIT_USAGE;
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return finish(&cli, ct_cli_help(c));
+	}
+	ct_cli_current = c;
+	int rc = c->exec(&cli, argc - 1, argv + 1);
+	return finish(&cli, rc);
+}

@@ -1,0 +1,192 @@
+/* ctscan.h - the one public header of libctscan.
+ *
+ * libctscan reads, stores, queries and writes; it never prints and never
+ * exits.  Errors come back as a negative return and a filled struct ct_err
+ * (always the last argument); per-record problems go to a diagnostic
+ * callback and are counted, they never abort a whole ingest.
+ */
+#ifndef CTSCAN_H
+#define CTSCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sqlite3.h>
+
+/* Exit codes of the ctscan program, documented in ctscan(1). */
+enum ct_exit {
+	CT_EXIT_OK = 0,
+	CT_EXIT_FINDINGS = 1, /* findings at or above the requested severity */
+	CT_EXIT_USAGE = 2,
+	CT_EXIT_INPUT = 3,  /* some input could not be read */
+	CT_EXIT_QUERY = 4,  /* query error */
+	CT_EXIT_SYSTEM = 5, /* I/O, out of memory, index locked or corrupt */
+};
+
+/* Error codes carried in struct ct_err; ct_err_exit() maps them to exits. */
+enum ct_errcode {
+	CT_E_OK = 0,
+	CT_E_USAGE,   /* bad argument from the caller */
+	CT_E_INPUT,   /* an input file could not be read or parsed */
+	CT_E_QUERY,   /* SQL error in a query */
+	CT_E_SYSTEM,  /* I/O error */
+	CT_E_NOMEM,   /* out of memory */
+	CT_E_BUSY,    /* the index is locked by another writer */
+	CT_E_CORRUPT, /* the index is corrupt or of an unknown version */
+};
+
+struct ct_err {
+	int code;          /* enum ct_errcode */
+	char file[1024];   /* the subject (input file, index, query file), or "" */
+	uint64_t record;   /* 1-based record or line number, 0 when none */
+	char msg[1024];    /* lowercase, no full stop */
+};
+
+/* Sets *e (when e is not NULL) and returns -1. */
+int ct_err_set(struct ct_err *e, int code, const char *file, uint64_t record,
+	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int ct_err_exit(const struct ct_err *e);
+
+/* Per-record and per-file diagnostics.  The program prints them as
+ *   ctscan: FILE: record N: reason     (where == CT_AT_RECORD)
+ *   ctscan: FILE:LINE: reason          (where == CT_AT_LINE)
+ *   ctscan: FILE: reason               (where == CT_AT_FILE)
+ * prefixed by "warning: " for warnings. */
+enum ct_diag_kind { CT_DIAG_WARNING, CT_DIAG_ERROR };
+enum ct_diag_where { CT_AT_FILE, CT_AT_RECORD, CT_AT_LINE };
+struct ct_diag {
+	enum ct_diag_kind kind;
+	enum ct_diag_where where;
+	const char *file;
+	uint64_t n; /* record or line number */
+	const char *msg;
+};
+typedef void (*ct_diag_fn)(void *ud, const struct ct_diag *d);
+
+/* ---- time (UTC, integer milliseconds since the epoch) ---- */
+
+/* Parses ISO-8601 ("2023-07-14T12:00:00Z", with optional fraction, 'T' or
+ * ' ' separator, 'Z', "+hh:mm" or no zone meaning UTC; a bare date means
+ * midnight).  Returns 0 and sets *ret_ms, or -1. */
+int ct_time_parse_iso(const char *s, size_t len, int64_t *ret_ms);
+/* Parses a command-line time: ISO-8601, epoch seconds (all digits), or a
+ * relative time before `now_ms` ("90m", "24h", "7d", "30s", "2w"). */
+int ct_time_parse_arg(const char *s, int64_t now_ms, int64_t *ret_ms);
+/* Writes "YYYY-MM-DDTHH:MM:SS.mmmZ" (24 chars + NUL) into buf[32]. */
+void ct_time_format(int64_t ms, char buf[32]);
+int64_t ct_time_now_ms(void);
+
+/* ---- the index ---- */
+
+#define CT_SCHEMA_VERSION 1
+
+enum ct_open_flags {
+	CT_OPEN_READONLY = 0,
+	CT_OPEN_WRITE = 1,  /* create when missing, migrate an older schema */
+};
+
+struct ct_index;
+
+/* Opens (and with CT_OPEN_WRITE creates) the index at `path`.  Every
+ * connection gets ctscan's SQL functions (see ct_sqlfn_register) and the
+ * fast `events` view. */
+int ct_index_open(const char *path, int flags, struct ct_index **ret_idx,
+		  struct ct_err *err);
+void ct_index_free(struct ct_index *idx);
+sqlite3 *ct_index_db(struct ct_index *idx);
+const char *ct_index_path(const struct ct_index *idx);
+
+/* The default index path: $CTSCAN_DB, else "ctscan.db". */
+const char *ct_index_default_path(void);
+
+/* ---- ingest ---- */
+
+struct ct_progress {
+	uint64_t files_done, files_total;
+	uint64_t events, flows;
+	uint64_t bytes_done, bytes_total; /* bytes of input files read */
+	double seconds;
+	const char *current; /* file being read */
+};
+typedef void (*ct_progress_fn)(void *ud, const struct ct_progress *p);
+
+struct ct_ingest_opts {
+	int jobs;                 /* worker threads, 0 = automatic */
+	const char *flow_format;  /* --flow-format for header-less flow logs */
+	ct_diag_fn diag;
+	ct_progress_fn progress;  /* called at most every 100 ms, may be NULL */
+	void *ud;
+};
+
+struct ct_ingest_stats {
+	uint64_t files;          /* input files seen */
+	uint64_t files_ingested; /* files read as logs */
+	uint64_t files_skipped;  /* not logs (warned), or already ingested */
+	uint64_t files_known;    /* of those: same SHA-256 already in sources */
+	uint64_t files_failed;   /* files with at least one error */
+	uint64_t events;         /* events inserted */
+	uint64_t duplicates;     /* events already in the index */
+	uint64_t flows;          /* flow records inserted */
+	uint64_t flow_duplicates;
+	uint64_t bad_records;    /* records rejected with an error */
+	uint64_t bytes;          /* input bytes read */
+	double seconds;
+};
+
+/* Ingests every path ("-" is standard input).  Problems with single files
+ * or records are reported through opts->diag and counted; the return is
+ * negative only when the whole run failed (index busy, I/O on the index). */
+int ct_ingest(struct ct_index *idx, const char *const *paths, size_t npaths,
+	      const struct ct_ingest_opts *opts, struct ct_ingest_stats *ret_stats,
+	      struct ct_err *err);
+
+/* ---- SQL functions (lib/sqlfn.c) ----
+ * Registered on every connection ct_index_open makes:
+ *   regexp(pattern, text)      PCRE2, patterns cached; the REGEXP operator
+ *   cidr_match(addr, cidr)     v4 and v6
+ *   ip_is_private(addr)        RFC 1918, loopback, link-local, ULA, CGNAT
+ *   ip_version(addr)           4, 6 or NULL
+ *   ts_iso(ms)                 "YYYY-MM-DDTHH:MM:SS.mmmZ"
+ *   ts_ms(text)                ISO-8601 text to milliseconds
+ *   ct_record(blk, off, len)   the verbatim record (cached block inflate)
+ */
+int ct_sqlfn_register(sqlite3 *db, struct ct_err *err);
+
+/* ---- output (lib/output.c) ---- */
+
+enum ct_format {
+	CT_FMT_TABLE,
+	CT_FMT_CSV,
+	CT_FMT_TSV,
+	CT_FMT_JSON,
+	CT_FMT_NDJSON,
+	CT_FMT_RAW,
+	CT_FMT_MD,
+};
+
+/* Returns 0 and sets *ret for "table", "csv", "tsv", "json", "ndjson",
+ * "raw", "md"; -1 for anything else. */
+int ct_format_parse(const char *name, enum ct_format *ret);
+
+/* write callback: returns 0, or -1 with errno set (EPIPE ends quietly). */
+typedef int (*ct_write_fn)(void *ud, const void *buf, size_t len);
+
+struct ct_out_spec {
+	enum ct_format format;
+	bool header;              /* column names row (table, csv, tsv, md) */
+	bool color;               /* ANSI colour (table only) */
+	int width;                /* terminal width for table, 0 = no fitting */
+	const char *null_text;    /* table/csv/tsv text for NULL, default "" */
+	ct_write_fn write;
+	void *ud;
+};
+
+/* Streams every row of `stmt` in the spec's format.  Columns whose name
+ * begins with '_' are hidden, except that the raw format prints the column
+ * named "_raw" (or the first column when there is none) verbatim, one per
+ * line.  JSON-text columns (names listed in ct_out_json_columns, or ending
+ * in "_json") are emitted nested in json and ndjson.  Sets *ret_rows. */
+int ct_out_stmt(const struct ct_out_spec *spec, sqlite3_stmt *stmt,
+		uint64_t *ret_rows, struct ct_err *err);
+
+#endif

@@ -1,0 +1,1139 @@
+/* ingest.c - walking inputs, reading them on producer threads, writing
+ * them into the index on the calling thread.
+ *
+ * Producers (one per job beyond the writer) take files i, i+P, i+2P...
+ * in the walk's stable order, hash, sniff and parse them, and fill
+ * batches of operations: file begin, events, diagnostics, file end.  The
+ * writer consumes the batches in file order, so ids, messages and results
+ * are the same whatever the number of jobs.  Only the writer calls the
+ * caller's callbacks. */
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cloudtrail.h"
+#include "ctscan.h"
+#include "input.h"
+#include "json.h"
+#include "store.h"
+#include "util.h"
+
+/* ---- walking ---- */
+
+struct file_ent {
+	char *path;
+	uint64_t size;
+};
+
+struct dir_id {
+	dev_t dev;
+	ino_t ino;
+};
+
+struct walker {
+	struct file_ent *files;
+	size_t n, cap;
+	struct dir_id *dirs;
+	size_t ndirs, capdirs;
+	uint64_t bytes;
+	uint64_t failed; /* unreadable paths */
+	struct dir_id self[4]; /* the index's own files, never read as input */
+	size_t nself;
+	ct_diag_fn diag;
+	void *ud;
+};
+
+static int add_file(struct walker *w, const char *path, uint64_t size)
+{
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 256;
+		struct file_ent *f = realloc(w->files, cap * sizeof(*f));
+		if (!f)
+			return -1;
+		w->files = f;
+		w->cap = cap;
+	}
+	if (!(w->files[w->n].path = strdup(path)))
+		return -1;
+	w->files[w->n].size = size;
+	w->n++;
+	w->bytes += size;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int walk(struct walker *w, const char *path, bool top, int depth)
+{
+	struct stat st;
+	if (strcmp(path, "-") == 0 && top)
+		return add_file(w, path, 0);
+	if (stat(path, &st) < 0) {
+		w->failed++;
+		struct stat lst;
+		if (errno == ELOOP || (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)))
+			ct_diag_emit(w->diag, w->ud, CT_DIAG_ERROR, CT_AT_FILE, path, 0,
+				     "cannot follow symbolic link: %s", strerror(errno));
+		else
+			ct_diag_emit(w->diag, w->ud, CT_DIAG_ERROR, CT_AT_FILE, path, 0, "cannot read: %s",
+				     strerror(errno));
+		return 0;
+	}
+	if (S_ISREG(st.st_mode)) {
+		for (size_t i = 0; i < w->nself; i++)
+			if (w->self[i].dev == st.st_dev && w->self[i].ino == st.st_ino)
+				return 0; /* the index itself, its WAL or shared memory */
+		return add_file(w, path, (uint64_t)st.st_size);
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		w->failed++;
+		ct_diag_emit(w->diag, w->ud, CT_DIAG_ERROR, CT_AT_FILE, path, 0,
+			     "%s: refused (only regular files and directories are read)",
+			     S_ISFIFO(st.st_mode) ? "is a FIFO" : S_ISSOCK(st.st_mode) ? "is a socket" : "is a device");
+		return 0;
+	}
+	for (size_t i = 0; i < w->ndirs; i++) {
+		if (w->dirs[i].dev == st.st_dev && w->dirs[i].ino == st.st_ino) {
+			ct_diag_emit(w->diag, w->ud, CT_DIAG_WARNING, CT_AT_FILE, path, 0,
+				     "directory already visited (a symbolic link loop or a second link): skipped");
+			return 0;
+		}
+	}
+	if (depth > 64) {
+		w->failed++;
+		ct_diag_emit(w->diag, w->ud, CT_DIAG_ERROR, CT_AT_FILE, path, 0,
+			     "directory tree deeper than 64 levels: skipped");
+		return 0;
+	}
+	if (w->ndirs == w->capdirs) {
+		size_t cap = w->capdirs ? w->capdirs * 2 : 64;
+		struct dir_id *d = realloc(w->dirs, cap * sizeof(*d));
+		if (!d)
+			return -1;
+		w->dirs = d;
+		w->capdirs = cap;
+	}
+	w->dirs[w->ndirs++] = (struct dir_id){st.st_dev, st.st_ino};
+	DIR *d = opendir(path);
+	if (!d) {
+		w->failed++;
+		ct_diag_emit(w->diag, w->ud, CT_DIAG_ERROR, CT_AT_FILE, path, 0, "cannot read directory: %s",
+			     strerror(errno));
+		return 0;
+	}
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	int rc = 0;
+	while ((de = readdir(d))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			char **nn = realloc(names, cap * sizeof(*nn));
+			if (!nn) {
+				rc = -1;
+				break;
+			}
+			names = nn;
+		}
+		if (!(names[n] = strdup(de->d_name))) {
+			rc = -1;
+			break;
+		}
+		n++;
+	}
+	closedir(d);
+	if (rc == 0)
+		qsort(names, n, sizeof(*names), cmp_str);
+	size_t plen = strlen(path);
+	bool slash = plen > 0 && path[plen - 1] == '/';
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		size_t l = plen + 1 + strlen(names[i]) + 1;
+		char *child = malloc(l);
+		if (!child) {
+			rc = -1;
+			break;
+		}
+		snprintf(child, l, "%s%s%s", path, slash ? "" : "/", names[i]);
+		rc = walk(w, child, false, depth + 1);
+		free(child);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+/* ---- batches ---- */
+
+enum op_type { OP_BEGIN, OP_EVENT, OP_DIAG, OP_END };
+
+struct bevent {
+	uint32_t raw_off, raw_len;
+	uint64_t ordinal;
+	int64_t ts;
+	uint32_t off[CT_EF_COUNT], len[CT_EF_COUNT];
+	signed char b[CT_EB_COUNT];
+};
+
+enum file_action { FA_INGEST, FA_SKIP, FA_KNOWN, FA_FAILED };
+
+struct fileinfo {
+	enum file_action action;
+	size_t index;
+	char sha[65], csha[65];
+	uint64_t size, csize;
+	bool gz;
+	const char *kind, *shape;
+	int result; /* ct_read_result */
+	uint64_t records, bad;
+	char msg[1100];
+	bool msg_is_error;
+	uint64_t msg_record;
+};
+
+struct bdiag {
+	enum ct_diag_kind kind;
+	enum ct_diag_where where;
+	uint64_t n;
+	uint32_t msg_off;
+};
+
+struct op {
+	unsigned char type;
+	uint32_t idx;
+};
+
+struct batch {
+	struct op *ops;
+	size_t nops, capops;
+	struct bevent *evs;
+	size_t nevs, capevs;
+	struct bdiag *diags;
+	size_t ndiags, capdiags;
+	struct fileinfo *fis;
+	size_t nfis, capfis;
+	struct ct_buf data;
+	bool failed; /* the producer stopped: nothing follows */
+	struct batch *next;
+};
+
+#define BATCH_BYTES (4u << 20)
+#define BATCH_EVENTS 4096
+#define QUEUE_DEPTH 3
+
+static void batch_reset(struct batch *b)
+{
+	b->nops = b->nevs = b->ndiags = b->nfis = 0;
+	b->failed = false;
+	ct_buf_reset(&b->data);
+}
+
+static void batch_free(struct batch *b)
+{
+	if (!b)
+		return;
+	free(b->ops);
+	free(b->evs);
+	free(b->diags);
+	free(b->fis);
+	ct_buf_free(&b->data);
+	free(b);
+}
+
+#define GROW(arr, n, cap)                                                      \
+	do {                                                                   \
+		if ((n) == (cap)) {                                            \
+			size_t nc_ = (cap) ? (cap) * 2 : 64;                   \
+			void *np_ = realloc((arr), nc_ * sizeof(*(arr)));      \
+			if (!np_)                                              \
+				return -1;                                     \
+			(arr) = np_;                                           \
+			(cap) = nc_;                                           \
+		}                                                              \
+	} while (0)
+
+static int batch_op(struct batch *b, unsigned char type, uint32_t idx)
+{
+	GROW(b->ops, b->nops, b->capops);
+	b->ops[b->nops++] = (struct op){type, idx};
+	return 0;
+}
+
+/* ---- shared state ---- */
+
+struct queue {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch *head, *tail; /* full batches, in order */
+	struct batch *free_list;
+	int nbatches; /* allocated */
+};
+
+struct ingest;
+
+struct producer {
+	struct ingest *ing;
+	int no;
+	pthread_t thread;
+	struct queue q;
+	struct batch *cur;
+	struct fileinfo *fi; /* of the file being read */
+	struct batch *wb;    /* writer side: the batch being consumed */
+	size_t wpos;         /* and the next op in it */
+	struct ct_err err;
+	bool failed;
+	bool inline_mode;
+};
+
+struct shaset {
+	char (*keys)[65];
+	size_t cap, n;
+	pthread_mutex_t mu;
+};
+
+struct ingest {
+	struct ct_index *idx;
+	const struct ct_ingest_opts *opts;
+	struct walker walk;
+	struct producer *prods;
+	int nprods;
+	atomic_bool abort;
+	struct shaset known;
+	/* writer side */
+	struct ct_writer *w;
+	struct ct_ingest_stats st;
+	int64_t src_id;
+	struct fileinfo curfi; /* writer: the file being written */
+	uint64_t file_events, file_dups;
+	int64_t first_ts, last_ts;
+	double t0, last_progress, last_commit;
+	uint64_t bytes_done, files_done;
+	struct ct_err *err;
+	struct ct_err fatal;
+	bool have_fatal;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- the set of known content hashes ---- */
+
+static int shaset_grow(struct shaset *s)
+{
+	size_t cap = s->cap ? s->cap * 2 : 1024;
+	char(*k)[65] = calloc(cap, 65);
+	if (!k)
+		return -1;
+	for (size_t i = 0; i < s->cap; i++) {
+		if (!s->keys[i][0])
+			continue;
+		size_t j = ct_hash64(s->keys[i], 64, 7) & (cap - 1);
+		while (k[j][0])
+			j = (j + 1) & (cap - 1);
+		memcpy(k[j], s->keys[i], 65);
+	}
+	free(s->keys);
+	s->keys = k;
+	s->cap = cap;
+	return 0;
+}
+
+/* Returns 1 when present, 0 when added, -1 on error. */
+static int shaset_add(struct shaset *s, const char *sha)
+{
+	pthread_mutex_lock(&s->mu);
+	int rc = 0;
+	if ((s->n + 1) * 2 > s->cap && shaset_grow(s) < 0) {
+		rc = -1;
+		goto out;
+	}
+	size_t j = ct_hash64(sha, 64, 7) & (s->cap - 1);
+	while (s->keys[j][0]) {
+		if (memcmp(s->keys[j], sha, 64) == 0) {
+			rc = 1;
+			goto out;
+		}
+		j = (j + 1) & (s->cap - 1);
+	}
+	memcpy(s->keys[j], sha, 65);
+	s->n++;
+out:
+	pthread_mutex_unlock(&s->mu);
+	return rc;
+}
+
+/* ---- producer side ---- */
+
+static struct batch *queue_get_free(struct queue *q, atomic_bool *abort_flag)
+{
+	pthread_mutex_lock(&q->mu);
+	while (!q->free_list && q->nbatches >= QUEUE_DEPTH && !atomic_load(abort_flag))
+		pthread_cond_wait(&q->cv, &q->mu);
+	struct batch *b = q->free_list;
+	if (b) {
+		q->free_list = b->next;
+	} else if (!atomic_load(abort_flag)) {
+		b = calloc(1, sizeof(*b));
+		if (b)
+			q->nbatches++;
+	}
+	pthread_mutex_unlock(&q->mu);
+	if (b) {
+		batch_reset(b);
+		b->next = NULL;
+	}
+	return b;
+}
+
+static void queue_push(struct queue *q, struct batch *b)
+{
+	pthread_mutex_lock(&q->mu);
+	b->next = NULL;
+	if (q->tail)
+		q->tail->next = b;
+	else
+		q->head = b;
+	q->tail = b;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+}
+
+static struct batch *queue_pop(struct queue *q, atomic_bool *abort_flag)
+{
+	pthread_mutex_lock(&q->mu);
+	while (!q->head && !atomic_load(abort_flag))
+		pthread_cond_wait(&q->cv, &q->mu);
+	struct batch *b = q->head;
+	if (!b) {
+		pthread_mutex_unlock(&q->mu);
+		return NULL;
+	}
+	q->head = b->next;
+	if (!q->head)
+		q->tail = NULL;
+	pthread_mutex_unlock(&q->mu);
+	return b;
+}
+
+static void queue_release(struct queue *q, struct batch *b)
+{
+	pthread_mutex_lock(&q->mu);
+	b->next = q->free_list;
+	q->free_list = b;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+}
+
+static int consume(struct ingest *ing, struct batch *b);
+
+/* Hands the current batch on: to the writer's queue, or in inline mode
+ * straight to the writer. */
+static int flush_batch(struct producer *p)
+{
+	struct batch *b = p->cur;
+	p->cur = NULL;
+	if (!b)
+		return 0;
+	if (p->inline_mode) {
+		int rc = consume(p->ing, b);
+		batch_reset(b);
+		p->cur = b;
+		return rc;
+	}
+	queue_push(&p->q, b);
+	p->cur = queue_get_free(&p->q, &p->ing->abort);
+	return p->cur ? 0 : -1;
+}
+
+static int add_diag(struct producer *p, enum ct_diag_kind kind, enum ct_diag_where where, uint64_t n,
+		    const char *msg)
+{
+	struct batch *b = p->cur;
+	GROW(b->diags, b->ndiags, b->capdiags);
+	uint32_t off = (uint32_t)b->data.len;
+	if (ct_buf_append(&b->data, msg, strlen(msg) + 1) < 0)
+		return -1;
+	b->diags[b->ndiags] = (struct bdiag){kind, where, n, off};
+	return batch_op(b, OP_DIAG, (uint32_t)b->ndiags++);
+}
+
+static void reader_diag(void *ud, const struct ct_diag *d)
+{
+	struct producer *p = ud;
+	if (add_diag(p, d->kind, d->where, d->n, d->msg) < 0)
+		p->failed = true;
+}
+
+static int on_event(void *ud, const struct ct_event *ev, struct ct_err *err)
+{
+	struct producer *p = ud;
+	struct batch *b = p->cur;
+	if (b->nevs >= BATCH_EVENTS || b->data.len + ev->raw_len > BATCH_BYTES) {
+		if (flush_batch(p) < 0)
+			return ct_err_set(err, CT_E_SYSTEM, "", 0, "ingest stopped");
+		b = p->cur;
+	}
+	size_t need = ev->raw_len;
+	for (int i = 0; i < CT_EF_COUNT; i++)
+		if (ev->f[i].s)
+			need += ev->f[i].len;
+	if (ct_buf_reserve(&b->data, need) < 0 || (b->nevs == b->capevs && ({
+		    size_t nc = b->capevs ? b->capevs * 2 : 256;
+		    struct bevent *ne = realloc(b->evs, nc * sizeof(*ne));
+		    if (ne) {
+			    b->evs = ne;
+			    b->capevs = nc;
+		    }
+		    !ne;
+	    })))
+		return ct_err_set(err, CT_E_NOMEM, "", 0, "out of memory");
+	struct bevent *be = &b->evs[b->nevs];
+	be->raw_off = (uint32_t)b->data.len;
+	be->raw_len = (uint32_t)ev->raw_len;
+	ct_buf_append(&b->data, ev->raw, ev->raw_len);
+	be->ordinal = ev->ordinal;
+	be->ts = ev->ts;
+	for (int i = 0; i < CT_EF_COUNT; i++) {
+		if (!ev->f[i].s) {
+			be->len[i] = UINT32_MAX;
+			continue;
+		}
+		/* a field inside the raw record is referenced, not copied */
+		if (ev->f[i].s >= ev->raw && ev->f[i].s + ev->f[i].len <= ev->raw + ev->raw_len) {
+			be->off[i] = be->raw_off + (uint32_t)(ev->f[i].s - ev->raw);
+		} else {
+			be->off[i] = (uint32_t)b->data.len;
+			ct_buf_append(&b->data, ev->f[i].s, ev->f[i].len);
+		}
+		be->len[i] = (uint32_t)ev->f[i].len;
+	}
+	memcpy(be->b, ev->b, sizeof(be->b));
+	return batch_op(b, OP_EVENT, (uint32_t)b->nevs++);
+}
+
+static struct fileinfo *begin_file(struct producer *p, const struct fileinfo *info)
+{
+	struct batch *b = p->cur;
+	if (b->nfis == b->capfis) {
+		size_t nc = b->capfis ? b->capfis * 2 : 16;
+		struct fileinfo *nf = realloc(b->fis, nc * sizeof(*nf));
+		if (!nf)
+			return NULL;
+		b->fis = nf;
+		b->capfis = nc;
+	}
+	struct fileinfo *fi = &b->fis[b->nfis];
+	*fi = *info;
+	if (batch_op(b, OP_BEGIN, (uint32_t)b->nfis++) < 0)
+		return NULL;
+	return fi;
+}
+
+/* The end op carries a copy of the file info, as the batch may have
+ * changed since the begin op. */
+static int end_file(struct producer *p, const struct fileinfo *fi)
+{
+	struct batch *b = p->cur;
+	if (b->nfis == b->capfis) {
+		size_t nc = b->capfis ? b->capfis * 2 : 16;
+		struct fileinfo *nf = realloc(b->fis, nc * sizeof(*nf));
+		if (!nf)
+			return -1;
+		b->fis = nf;
+		b->capfis = nc;
+	}
+	b->fis[b->nfis] = *fi;
+	return batch_op(b, OP_END, (uint32_t)b->nfis++);
+}
+
+static bool looks_binary(const char *p, size_t n)
+{
+	size_t ctl = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c == 0)
+			return true;
+		if (c < 0x20 && c != '\n' && c != '\r' && c != '\t')
+			ctl++;
+	}
+	return ctl > n / 16;
+}
+
+static int read_file(struct producer *p, size_t index)
+{
+	struct ingest *ing = p->ing;
+	const struct file_ent *fe = &ing->walk.files[index];
+	struct fileinfo fi;
+	memset(&fi, 0, sizeof(fi));
+	fi.index = index;
+	fi.kind = "other";
+	struct ct_input *in = NULL;
+	struct ct_err e = {0};
+	if (ct_input_open(fe->path, &in, &e) < 0 || ct_input_hash_raw(in, fi.sha, &fi.size, &e) < 0) {
+		fi.action = FA_FAILED;
+		snprintf(fi.msg, sizeof(fi.msg), "%s", e.msg);
+		fi.msg_is_error = true;
+		ct_input_free(in);
+		return begin_file(p, &fi) ? end_file(p, &fi) : -1;
+	}
+	int known = shaset_add(&ing->known, fi.sha);
+	if (known != 0) {
+		fi.action = FA_KNOWN;
+		ct_input_free(in);
+		return known < 0 || !begin_file(p, &fi) ? -1 : end_file(p, &fi);
+	}
+	if (ct_input_rewind(in, &e) < 0) {
+		fi.action = FA_FAILED;
+		snprintf(fi.msg, sizeof(fi.msg), "%s", e.msg);
+		fi.msg_is_error = true;
+		ct_input_free(in);
+		return begin_file(p, &fi) ? end_file(p, &fi) : -1;
+	}
+	fi.gz = ct_input_is_gzip(in);
+	fi.action = FA_INGEST;
+	if (ct_input_is_parquet(in)) {
+		fi.action = FA_FAILED;
+		fi.kind = "vpcflow";
+		snprintf(fi.msg, sizeof(fi.msg),
+			 "Parquet file (VPC Flow Logs in Parquet delivery?): not supported; deliver or export the flow logs as text");
+		fi.msg_is_error = true;
+		ct_input_free(in);
+		return begin_file(p, &fi) ? end_file(p, &fi) : -1;
+	}
+	struct ct_rbuf rb;
+	if (ct_rbuf_init(&rb, in) < 0) {
+		ct_input_free(in);
+		return -1;
+	}
+	int rc = ct_rbuf_fill(&rb, 4096);
+	const char *q = ct_json_ws(rb.data, rb.data + rb.len);
+	bool json = q < rb.data + rb.len && (*q == '{' || *q == '[' ||
+					     (rb.len >= 3 && memcmp(rb.data, "\xEF\xBB\xBF", 3) == 0));
+	if (json)
+		fi.kind = "cloudtrail";
+	if (!begin_file(p, &fi)) {
+		ct_rbuf_free(&rb);
+		ct_input_free(in);
+		return -1;
+	}
+	if (rc < 0) {
+		fi.action = FA_FAILED;
+		fi.result = CT_RD_BROKEN;
+		snprintf(fi.msg, sizeof(fi.msg), "%s", rb.err.msg);
+		fi.msg_is_error = true;
+		goto done;
+	}
+	if (json) {
+		struct ct_read_stats rs;
+		p->fi = &fi;
+		rc = ct_cloudtrail_read(&rb, fe->path, on_event, reader_diag, p, &rs, &e);
+		p->fi = NULL;
+		fi.records = rs.records;
+		fi.bad = rs.bad;
+		fi.shape = ct_shape_name(rs.shape);
+		fi.result = rc;
+		if (rc == CT_RD_FATAL) {
+			p->err = e;
+			p->failed = true;
+			ct_rbuf_free(&rb);
+			ct_input_free(in);
+			return -1;
+		}
+		if (rc == CT_RD_NOTLOG || rc == CT_RD_DIGEST || rc == CT_RD_EMPTY) {
+			fi.action = FA_SKIP;
+			fi.kind = rc == CT_RD_DIGEST ? "digest" : "other";
+			fi.shape = NULL;
+			snprintf(fi.msg, sizeof(fi.msg), "%s", e.msg);
+		} else if (rc == CT_RD_BROKEN) {
+			snprintf(fi.msg, sizeof(fi.msg), "%s", e.msg);
+			fi.msg_is_error = true;
+			fi.msg_record = e.record;
+		}
+	} else if (rb.len == 0 || q == rb.data + rb.len) {
+		fi.action = FA_SKIP;
+		snprintf(fi.msg, sizeof(fi.msg), "empty file: skipped");
+	} else {
+		fi.action = FA_SKIP;
+		snprintf(fi.msg, sizeof(fi.msg), "%s: skipped",
+			 looks_binary(rb.data, CT_MIN(rb.len, (size_t)4096)) ? "binary data, not a log"
+									      : "not a CloudTrail or VPC flow log");
+	}
+done:
+	/* read to the end so the content hash covers the whole file */
+	if (fi.action != FA_FAILED && fi.result >= 0) {
+		rb.pos = rb.len;
+		while ((rc = ct_rbuf_fill(&rb, 1u << 20)) > 0)
+			rb.pos = rb.len;
+		if (rc < 0) {
+			if (fi.action == FA_SKIP) {
+				fi.action = FA_FAILED;
+			}
+			if (!fi.msg_is_error) {
+				snprintf(fi.msg, sizeof(fi.msg), "%s", rb.err.msg);
+				fi.msg_is_error = true;
+				fi.result = CT_RD_BROKEN;
+			}
+		} else {
+			ct_input_content_hash(in, fi.csha, &fi.csize);
+		}
+	}
+	ct_rbuf_free(&rb);
+	ct_input_free(in);
+	return end_file(p, &fi);
+}
+
+static void *producer_main(void *arg)
+{
+	struct producer *p = arg;
+	struct ingest *ing = p->ing;
+	p->cur = queue_get_free(&p->q, &ing->abort);
+	for (size_t i = (size_t)p->no; p->cur && i < ing->walk.n; i += (size_t)ing->nprods) {
+		if (atomic_load(&ing->abort))
+			break;
+		if (read_file(p, i) < 0 || p->failed) {
+			p->failed = true;
+			break;
+		}
+		if (p->cur->data.len > BATCH_BYTES / 2 || p->cur->nops > 4096) {
+			if (flush_batch(p) < 0)
+				break;
+		}
+	}
+	if (p->cur) {
+		p->cur->failed = p->failed || atomic_load(&ing->abort);
+		queue_push(&p->q, p->cur);
+		p->cur = NULL;
+	} else {
+		/* no batch could be had: wake the writer, which sees the abort */
+		p->failed = true;
+		atomic_store(&ing->abort, true);
+		pthread_mutex_lock(&p->q.mu);
+		pthread_cond_broadcast(&p->q.cv);
+		pthread_mutex_unlock(&p->q.mu);
+	}
+	return NULL;
+}
+
+/* ---- writer side ---- */
+
+static void progress(struct ingest *ing, bool force, const char *current)
+{
+	if (!ing->opts->progress)
+		return;
+	double t = now_s();
+	if (!force && t - ing->last_progress < 0.1)
+		return;
+	ing->last_progress = t;
+	struct ct_progress pr = {
+		.files_done = ing->files_done,
+		.files_total = ing->walk.n,
+		.events = ing->st.events,
+		.flows = ing->st.flows,
+		.bytes_done = ing->bytes_done,
+		.bytes_total = ing->walk.bytes,
+		.seconds = t - ing->t0,
+		.current = current,
+	};
+	ing->opts->progress(ing->opts->ud, &pr);
+}
+
+static void emit(struct ingest *ing, enum ct_diag_kind kind, enum ct_diag_where where, const char *file,
+		 uint64_t n, const char *msg)
+{
+	if (!ing->opts->diag)
+		return;
+	struct ct_diag d = {.kind = kind, .where = where, .file = file, .n = n, .msg = msg};
+	ing->opts->diag(ing->opts->ud, &d);
+}
+
+static int file_begin(struct ingest *ing, const struct fileinfo *fi)
+{
+	(void)fi;
+	ing->file_events = ing->file_dups = 0;
+	ing->first_ts = INT64_MAX;
+	ing->last_ts = INT64_MIN;
+	ing->src_id = 0;
+	return 0;
+}
+
+/* The sources row is written when the first event arrives or at the end. */
+static int ensure_source(struct ingest *ing, const struct fileinfo *fi)
+{
+	if (ing->src_id)
+		return 0;
+	const struct file_ent *fe = &ing->walk.files[fi->index];
+	struct ct_source_info si = {
+		.path = fe->path,
+		.size = fi->size,
+		.sha256 = fi->sha,
+		.kind = fi->kind ? fi->kind : "other",
+		.compression = fi->gz ? "gzip" : "none",
+		.status = "reading",
+		.first_ts = INT64_MIN,
+		.last_ts = INT64_MIN,
+	};
+	if (ct_writer_begin(ing->w, ing->err) < 0)
+		return -1;
+	return ct_writer_source_add(ing->w, &si, &ing->src_id, ing->err);
+}
+
+static int file_end(struct ingest *ing, const struct fileinfo *fi)
+{
+	const struct file_ent *fe = &ing->walk.files[fi->index];
+	ing->st.files++;
+	ing->files_done++;
+	ing->bytes_done += fe->size;
+	switch (fi->action) {
+	case FA_KNOWN:
+		ing->st.files_skipped++;
+		ing->st.files_known++;
+		return 0;
+	case FA_FAILED:
+		ing->st.files_failed++;
+		emit(ing, CT_DIAG_ERROR, CT_AT_FILE, fe->path, 0, fi->msg);
+		if (!fi->sha[0] || !fi->csha[0])
+			return 0; /* nothing read: no sources row, a re-run tries again */
+		break;
+	case FA_SKIP:
+		ing->st.files_skipped++;
+		emit(ing, CT_DIAG_WARNING, CT_AT_FILE, fe->path, 0, fi->msg);
+		break;
+	case FA_INGEST:
+		ing->st.files_ingested++;
+		if (fi->msg_is_error) {
+			emit(ing, CT_DIAG_ERROR, fi->msg_record ? CT_AT_RECORD : CT_AT_FILE, fe->path,
+			     fi->msg_record, fi->msg);
+		}
+		if (fi->bad || fi->msg_is_error)
+			ing->st.files_failed++;
+		break;
+	}
+	ing->st.bad_records += fi->bad;
+	if (ensure_source(ing, fi) < 0)
+		return -1;
+	const char *status = fi->action == FA_SKIP ? "skipped"
+			     : fi->action == FA_FAILED || fi->result == CT_RD_BROKEN ? "truncated"
+			     : fi->bad ? "partial"
+				       : "ok";
+	struct ct_source_info si = {
+		.content_sha256 = fi->csha[0] ? fi->csha : NULL,
+		.content_size = fi->csize,
+		.kind = fi->kind ? fi->kind : "other",
+		.shape = fi->shape,
+		.status = status,
+		.records = fi->records,
+		.events = ing->file_events,
+		.duplicates = ing->file_dups,
+		.errors = fi->bad,
+		.first_ts = ing->first_ts == INT64_MAX ? INT64_MIN : ing->first_ts,
+		.last_ts = ing->last_ts,
+		.message = fi->msg[0] ? fi->msg : NULL,
+	};
+	if (ct_writer_source_finish(ing->w, ing->src_id, &si, ing->err) < 0)
+		return -1;
+	double t = now_s();
+	if (ct_writer_pending(ing->w) >= (64u << 20) || t - ing->last_commit > 5.0) {
+		if (ct_writer_commit(ing->w, ing->err) < 0)
+			return -1;
+		ing->last_commit = t;
+	}
+	return 0;
+}
+
+/* Consumes ops of one batch from *pos: all of them, or with stop_at_end
+ * up to and including the first file end.  Returns 1 when a file ended,
+ * 0 when the batch is used up, -1 on error. */
+static int consume_ops(struct ingest *ing, struct batch *b, size_t *pos, bool stop_at_end)
+{
+	while (*pos < b->nops) {
+		const struct op *op = &b->ops[(*pos)++];
+		switch (op->type) {
+		case OP_BEGIN:
+			ing->curfi = b->fis[op->idx];
+			if (file_begin(ing, &ing->curfi) < 0)
+				return -1;
+			break;
+		case OP_EVENT: {
+			const struct bevent *be = &b->evs[op->idx];
+			struct ct_event ev;
+			ev.raw = b->data.p + be->raw_off;
+			ev.raw_len = be->raw_len;
+			ev.ordinal = be->ordinal;
+			ev.ts = be->ts;
+			for (int k = 0; k < CT_EF_COUNT; k++) {
+				ev.f[k].s = be->len[k] == UINT32_MAX ? NULL : b->data.p + be->off[k];
+				ev.f[k].len = be->len[k] == UINT32_MAX ? 0 : be->len[k];
+			}
+			memcpy(ev.b, be->b, sizeof(ev.b));
+			if (ensure_source(ing, &ing->curfi) < 0)
+				return -1;
+			bool dup = false;
+			if (ct_writer_event(ing->w, ing->src_id, &ev, &dup, ing->err) < 0)
+				return -1;
+			if (dup) {
+				ing->file_dups++;
+				ing->st.duplicates++;
+			} else {
+				ing->file_events++;
+				ing->st.events++;
+			}
+			if (ev.ts < ing->first_ts)
+				ing->first_ts = ev.ts;
+			if (ev.ts > ing->last_ts)
+				ing->last_ts = ev.ts;
+			progress(ing, false, NULL);
+			break;
+		}
+		case OP_DIAG: {
+			const struct bdiag *d = &b->diags[op->idx];
+			emit(ing, d->kind, d->where, ing->walk.files[ing->curfi.index].path, d->n,
+			     b->data.p + d->msg_off);
+			break;
+		}
+		case OP_END:
+			if (file_end(ing, &b->fis[op->idx]) < 0)
+				return -1;
+			progress(ing, false, NULL);
+			if (stop_at_end)
+				return 1;
+			break;
+		}
+	}
+	return 0;
+}
+
+static int consume(struct ingest *ing, struct batch *b)
+{
+	size_t pos = 0;
+	return consume_ops(ing, b, &pos, false) < 0 ? -1 : 0;
+}
+
+/* Writer loop for threaded mode: file i comes from producer i % P. */
+static int write_all(struct ingest *ing, int nprods)
+{
+	for (size_t i = 0; i < ing->walk.n; i++) {
+		struct producer *p = &ing->prods[i % (size_t)nprods];
+		for (;;) {
+			if (!p->wb) {
+				p->wb = queue_pop(&p->q, &ing->abort);
+				p->wpos = 0;
+				if (!p->wb)
+					return -2;
+			}
+			int rc = consume_ops(ing, p->wb, &p->wpos, true);
+			if (rc < 0)
+				return -1;
+			if (rc == 1)
+				break;
+			bool failed = p->wb->failed;
+			queue_release(&p->q, p->wb);
+			p->wb = NULL;
+			if (failed)
+				return -2;
+		}
+	}
+	return 0;
+}
+
+static int preload_known(struct ingest *ing, struct ct_err *err)
+{
+	sqlite3_stmt *st;
+	sqlite3 *db = ct_index_db(ing->idx);
+	if (sqlite3_prepare_v2(db, "SELECT sha256 FROM sources", -1, &st, NULL) != SQLITE_OK)
+		return ct_err_set(err, CT_E_SYSTEM, ct_index_path(ing->idx), 0, "%s", sqlite3_errmsg(db));
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *s = (const char *)sqlite3_column_text(st, 0);
+		if (s && strlen(s) == 64 && shaset_add(&ing->known, s) < 0) {
+			sqlite3_finalize(st);
+			return ct_err_set(err, CT_E_NOMEM, "", 0, "out of memory");
+		}
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int ct_ingest(struct ct_index *idx, const char *const *paths, size_t npaths,
+	      const struct ct_ingest_opts *opts, struct ct_ingest_stats *ret_stats, struct ct_err *err)
+{
+	struct ingest ing;
+	memset(&ing, 0, sizeof(ing));
+	ing.idx = idx;
+	ing.opts = opts;
+	ing.err = err;
+	ing.t0 = now_s();
+	ing.last_commit = ing.t0;
+	pthread_mutex_init(&ing.known.mu, NULL);
+	int rc = -1;
+
+	if (ct_index_lock_writer(idx, err) < 0)
+		goto out;
+	ing.walk.diag = opts->diag;
+	ing.walk.ud = opts->ud;
+	static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+	for (size_t i = 0; i < CT_ARRAY_SIZE(suffix); i++) {
+		char sp[4200];
+		struct stat sst;
+		snprintf(sp, sizeof(sp), "%s%s", ct_index_path(idx), suffix[i]);
+		if (stat(sp, &sst) == 0)
+			ing.walk.self[ing.walk.nself++] = (struct dir_id){sst.st_dev, sst.st_ino};
+	}
+	for (size_t i = 0; i < npaths; i++) {
+		if (walk(&ing.walk, paths[i], true, 0) < 0) {
+			ct_err_set(err, CT_E_NOMEM, "", 0, "out of memory");
+			goto out;
+		}
+	}
+	ing.st.files_failed = ing.walk.failed;
+	if (preload_known(&ing, err) < 0 || ct_writer_new(idx, &ing.w, err) < 0)
+		goto out;
+
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int jobs = opts->jobs > 0 ? opts->jobs : (int)(ncpu > 0 ? ncpu : 1);
+	if (jobs > 64)
+		jobs = 64;
+	ing.nprods = jobs > 1 ? jobs - 1 : 1;
+	if ((size_t)ing.nprods > ing.walk.n && ing.walk.n > 0)
+		ing.nprods = (int)ing.walk.n;
+	ing.prods = calloc((size_t)ing.nprods, sizeof(*ing.prods));
+	if (!ing.prods) {
+		ct_err_set(err, CT_E_NOMEM, "", 0, "out of memory");
+		goto out;
+	}
+	for (int i = 0; i < ing.nprods; i++) {
+		struct producer *p = &ing.prods[i];
+		p->ing = &ing;
+		p->no = i;
+		pthread_mutex_init(&p->q.mu, NULL);
+		pthread_cond_init(&p->q.cv, NULL);
+	}
+	int fail = 0;
+	if (jobs == 1) {
+		struct producer *p = &ing.prods[0];
+		p->inline_mode = true;
+		p->cur = calloc(1, sizeof(*p->cur));
+		for (size_t i = 0; p->cur && i < ing.walk.n && !fail; i++) {
+			if (read_file(p, i) < 0 || p->failed)
+				fail = 1;
+			else if (p->cur->data.len > BATCH_BYTES / 2 || p->cur->nops > 4096)
+				fail = flush_batch(p) < 0;
+		}
+		if (!fail && p->cur)
+			fail = consume(&ing, p->cur) < 0;
+		batch_free(p->cur);
+		p->cur = NULL;
+		if (!p->cur && !fail && p->failed)
+			fail = 1;
+	} else {
+		int started = 0;
+		for (int i = 0; i < ing.nprods; i++) {
+			if (pthread_create(&ing.prods[i].thread, NULL, producer_main, &ing.prods[i]) != 0)
+				break;
+			started++;
+		}
+		if (started < ing.nprods) {
+			atomic_store(&ing.abort, true);
+			ct_err_set(err, CT_E_SYSTEM, "", 0, "cannot start threads");
+			fail = 1;
+		}
+		if (!fail) {
+			int wr = write_all(&ing, started);
+			if (wr < 0)
+				fail = 1;
+			if (wr == -1)
+				atomic_store(&ing.abort, true);
+		}
+		if (fail)
+			atomic_store(&ing.abort, true);
+		for (int i = 0; i < started; i++) {
+			/* drain so a producer blocked on a full queue can finish */
+			struct producer *p = &ing.prods[i];
+			pthread_mutex_lock(&p->q.mu);
+			pthread_cond_broadcast(&p->q.cv);
+			pthread_mutex_unlock(&p->q.mu);
+		}
+		for (int i = 0; i < started; i++) {
+			struct producer *p = &ing.prods[i];
+			if (p->wb) {
+				queue_release(&p->q, p->wb);
+				p->wb = NULL;
+			}
+			if (fail) {
+				/* release everything queued so the producer is not blocked */
+				for (;;) {
+					pthread_mutex_lock(&p->q.mu);
+					struct batch *b = p->q.head;
+					if (b) {
+						p->q.head = b->next;
+						if (!p->q.head)
+							p->q.tail = NULL;
+					}
+					pthread_mutex_unlock(&p->q.mu);
+					if (!b)
+						break;
+					queue_release(&p->q, b);
+				}
+			}
+			pthread_join(p->thread, NULL);
+			if (p->failed && !fail) {
+				fail = 1;
+				if (p->err.msg[0])
+					*err = p->err;
+				else
+					ct_err_set(err, CT_E_NOMEM, "", 0, "out of memory");
+			}
+		}
+	}
+	if (!fail && ct_writer_commit(ing.w, err) < 0)
+		fail = 1;
+	progress(&ing, true, NULL);
+	if (!fail) {
+		sqlite3_exec(ct_index_db(idx), "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+		rc = 0;
+	}
+out:
+	ing.st.seconds = now_s() - ing.t0;
+	if (ret_stats)
+		*ret_stats = ing.st;
+	ct_writer_free(ing.w);
+	if (ing.prods) {
+		for (int i = 0; i < ing.nprods; i++) {
+			struct producer *p = &ing.prods[i];
+			struct batch *b;
+			while ((b = p->q.head)) {
+				p->q.head = b->next;
+				batch_free(b);
+			}
+			while ((b = p->q.free_list)) {
+				p->q.free_list = b->next;
+				batch_free(b);
+			}
+			batch_free(p->cur);
+			pthread_mutex_destroy(&p->q.mu);
+			pthread_cond_destroy(&p->q.cv);
+		}
+		free(ing.prods);
+	}
+	for (size_t i = 0; i < ing.walk.n; i++)
+		free(ing.walk.files[i].path);
+	free(ing.walk.files);
+	free(ing.walk.dirs);
+	free(ing.known.keys);
+	pthread_mutex_destroy(&ing.known.mu);
+	return rc;
+}

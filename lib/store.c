@@ -1,0 +1,1006 @@
+/* store.c - the SQLite index. */
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libdeflate.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "ct-config.h"
+#include "util.h"
+
+/* ---- schema ---- */
+
+static const char schema_sql[] =
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;\n"
+	"CREATE TABLE strs(id INTEGER PRIMARY KEY, s TEXT NOT NULL UNIQUE);\n"
+	"CREATE TABLE blocks(id INTEGER PRIMARY KEY, size INTEGER NOT NULL, data BLOB NOT NULL);\n"
+	"CREATE TABLE sources(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  path TEXT NOT NULL,\n"
+	"  size INTEGER NOT NULL,\n"
+	"  sha256 TEXT NOT NULL UNIQUE,\n"
+	"  content_sha256 TEXT,\n"
+	"  content_size INTEGER,\n"
+	"  kind TEXT NOT NULL,\n"
+	"  shape TEXT,\n"
+	"  compression TEXT NOT NULL,\n"
+	"  status TEXT NOT NULL,\n"
+	"  records INTEGER NOT NULL DEFAULT 0,\n"
+	"  events INTEGER NOT NULL DEFAULT 0,\n"
+	"  flows INTEGER NOT NULL DEFAULT 0,\n"
+	"  duplicates INTEGER NOT NULL DEFAULT 0,\n"
+	"  errors INTEGER NOT NULL DEFAULT 0,\n"
+	"  first_event_time TEXT,\n"
+	"  last_event_time TEXT,\n"
+	"  message TEXT,\n"
+	"  ingested_at TEXT NOT NULL,\n"
+	"  ctscan_version TEXT NOT NULL,\n"
+	"  integrity TEXT\n"
+	");\n"
+	"CREATE TABLE ev(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  ts INTEGER NOT NULL,\n"
+	"  event_name TEXT,\n"
+	"  event_source TEXT,\n"
+	"  event_id TEXT,\n"
+	"  dkey INTEGER,\n"
+	"  src INTEGER NOT NULL,\n"
+	"  ord INTEGER NOT NULL,\n"
+	"  blk INTEGER NOT NULL,\n"
+	"  boff INTEGER NOT NULL,\n"
+	"  blen INTEGER NOT NULL,\n"
+	"  ver INTEGER, region INTEGER, ip INTEGER, ua INTEGER, ecode INTEGER, emsg INTEGER,\n"
+	"  acct INTEGER, etype INTEGER, ecat INTEGER, vpce INTEGER,\n"
+	"  itype INTEGER, iarn INTEGER, ipid INTEGER, iacct INTEGER, akey INTEGER, uname INTEGER,\n"
+	"  sitype INTEGER, siarn INTEGER, siname INTEGER, screated INTEGER, invby INTEGER,\n"
+	"  srcid INTEGER, ro INTEGER, mgmt INTEGER, mfa INTEGER, console INTEGER\n"
+	");\n"
+	"CREATE INDEX ev_ts ON ev(ts);\n"
+	"CREATE INDEX ev_event_id ON ev(event_id);\n"
+	"CREATE INDEX ev_dkey ON ev(dkey) WHERE dkey IS NOT NULL;\n"
+	"CREATE INDEX ev_name ON ev(event_name, ts);\n"
+	"CREATE INDEX ev_source ON ev(event_source, ts);\n"
+	"CREATE INDEX ev_akey ON ev(akey, ts) WHERE akey IS NOT NULL;\n"
+	"CREATE INDEX ev_iarn ON ev(iarn, ts) WHERE iarn IS NOT NULL;\n"
+	"CREATE INDEX ev_siarn ON ev(siarn, ts) WHERE siarn IS NOT NULL;\n"
+	"CREATE INDEX ev_ip ON ev(ip, ts) WHERE ip IS NOT NULL;\n"
+	"CREATE INDEX ev_acct ON ev(acct, ts);\n"
+	"CREATE INDEX ev_ecode ON ev(ecode, ts) WHERE ecode IS NOT NULL;\n";
+
+/* The events view: dictionary columns joined, JSON columns taken from the
+ * verbatim record.  %s is the record expression. */
+static const char *const events_cols[][2] = {
+	{"id", "e.id"},
+	{"event_time", "strftime('%Y-%m-%dT%H:%M:%fZ', e.ts / 1000.0, 'unixepoch')"},
+	{"event_ts", "e.ts"},
+	{"event_id", "e.event_id"},
+	{"event_version", "ver.s"},
+	{"event_source", "e.event_source"},
+	{"event_name", "e.event_name"},
+	{"aws_region", "region.s"},
+	{"source_ip_address", "ip.s"},
+	{"user_agent", "ua.s"},
+	{"error_code", "ecode.s"},
+	{"error_message", "emsg.s"},
+	{"read_only", "e.ro"},
+	{"event_type", "etype.s"},
+	{"event_category", "ecat.s"},
+	{"management_event", "e.mgmt"},
+	{"recipient_account_id", "acct.s"},
+	{"request_id", "json_extract(RAW, '$.requestID')"},
+	{"shared_event_id", "json_extract(RAW, '$.sharedEventID')"},
+	{"vpc_endpoint_id", "vpce.s"},
+	{"session_credential_from_console", "e.console"},
+	{"identity_type", "itype.s"},
+	{"identity_arn", "iarn.s"},
+	{"identity_principal_id", "ipid.s"},
+	{"identity_account_id", "iacct.s"},
+	{"access_key_id", "akey.s"},
+	{"user_name", "uname.s"},
+	{"session_issuer_type", "sitype.s"},
+	{"session_issuer_arn", "siarn.s"},
+	{"session_issuer_user_name", "siname.s"},
+	{"mfa_authenticated", "e.mfa"},
+	{"session_creation_date", "screated.s"},
+	{"invoked_by", "invby.s"},
+	{"source_identity", "srcid.s"},
+	{"user_identity", "json_extract(RAW, '$.userIdentity')"},
+	{"request_parameters", "json_extract(RAW, '$.requestParameters')"},
+	{"response_elements", "json_extract(RAW, '$.responseElements')"},
+	{"additional_event_data", "json_extract(RAW, '$.additionalEventData')"},
+	{"resources", "json_extract(RAW, '$.resources')"},
+	{"service_event_details", "json_extract(RAW, '$.serviceEventDetails')"},
+	{"tls_details", "json_extract(RAW, '$.tlsDetails')"},
+	{"raw", "RAW"},
+	{"source_id", "e.src"},
+	{"record_ordinal", "e.ord"},
+};
+
+static const char *const dict_joins[][2] = {
+	{"ver", "ver"},     {"region", "region"}, {"ip", "ip"},         {"ua", "ua"},
+	{"ecode", "ecode"}, {"emsg", "emsg"},     {"acct", "acct"},     {"etype", "etype"},
+	{"ecat", "ecat"},   {"vpce", "vpce"},     {"itype", "itype"},   {"iarn", "iarn"},
+	{"ipid", "ipid"},   {"iacct", "iacct"},   {"akey", "akey"},     {"uname", "uname"},
+	{"sitype", "sitype"}, {"siarn", "siarn"}, {"siname", "siname"}, {"screated", "screated"},
+	{"invby", "invby"}, {"srcid", "srcid"},
+};
+
+char *ct_store_events_sql(const char *raw_expr)
+{
+	struct ct_buf b = {0};
+	ct_buf_printf(&b, "SELECT ");
+	for (size_t i = 0; i < CT_ARRAY_SIZE(events_cols); i++) {
+		const char *expr = events_cols[i][1];
+		const char *r = strstr(expr, "RAW");
+		if (r)
+			ct_buf_printf(&b, "%s%.*s%s%s AS %s", i ? ",\n  " : "", (int)(r - expr), expr,
+				      raw_expr, r + 3, events_cols[i][0]);
+		else
+			ct_buf_printf(&b, "%s%s AS %s", i ? ",\n  " : "", expr, events_cols[i][0]);
+	}
+	ct_buf_printf(&b, "\nFROM ev e");
+	for (size_t i = 0; i < CT_ARRAY_SIZE(dict_joins); i++)
+		ct_buf_printf(&b, "\n  LEFT JOIN strs %s ON %s.id = e.%s", dict_joins[i][0], dict_joins[i][0],
+			      dict_joins[i][1]);
+	return b.p;
+}
+
+/* Plain-shell record expression: the sqlite3 shell has sqlar_uncompress. */
+#define RAW_PORTABLE                                                                       \
+	"(SELECT CAST(substr(sqlar_uncompress(b.data, b.size), e.boff + 1, e.blen) AS TEXT) " \
+	"FROM blocks b WHERE b.id = e.blk)"
+#define RAW_FAST "ct_record(e.blk, e.boff, e.blen)"
+
+/* ---- SQL functions: ct_record and sqlar_uncompress ---- */
+
+#define REC_CACHE 4
+
+struct rec_cache {
+	sqlite3_stmt *get;
+	struct libdeflate_decompressor *dec;
+	struct {
+		int64_t blk;
+		char *data;
+		size_t len;
+		uint64_t used;
+	} slot[REC_CACHE];
+	uint64_t tick;
+};
+
+static void rec_cache_free(void *p)
+{
+	struct rec_cache *c = p;
+	if (!c)
+		return;
+	/* c->get is finalized with every other statement by whoever closes the
+	 * connection (ct_index_free); a connection cannot close before that. */
+	if (c->dec)
+		libdeflate_free_decompressor(c->dec);
+	for (int i = 0; i < REC_CACHE; i++)
+		free(c->slot[i].data);
+	free(c);
+}
+
+static int inflate_block(struct libdeflate_decompressor *dec, const void *data, size_t dlen, size_t size,
+			 char **ret)
+{
+	char *out = malloc(size + 1);
+	if (!out)
+		return -1;
+	if (dlen == size) {
+		memcpy(out, data, size);
+	} else {
+		size_t got = 0;
+		if (libdeflate_zlib_decompress(dec, data, dlen, out, size, &got) != LIBDEFLATE_SUCCESS ||
+		    got != size) {
+			free(out);
+			return -2;
+		}
+	}
+	out[size] = 0;
+	*ret = out;
+	return 0;
+}
+
+static void fn_ct_record(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct rec_cache *c = sqlite3_user_data(ctx);
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+		return;
+	int64_t blk = sqlite3_value_int64(argv[0]);
+	int64_t off = sqlite3_value_int64(argv[1]);
+	int64_t len = sqlite3_value_int64(argv[2]);
+	int hit = -1;
+	for (int i = 0; i < REC_CACHE; i++)
+		if (c->slot[i].data && c->slot[i].blk == blk)
+			hit = i;
+	if (hit < 0) {
+		sqlite3 *db = sqlite3_context_db_handle(ctx);
+		if (!c->get && sqlite3_prepare_v3(db, "SELECT size, data FROM main.blocks WHERE id = ?", -1,
+						  SQLITE_PREPARE_PERSISTENT, &c->get, NULL) != SQLITE_OK) {
+			sqlite3_result_error(ctx, sqlite3_errmsg(db), -1);
+			return;
+		}
+		if (!c->dec && !(c->dec = libdeflate_alloc_decompressor())) {
+			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+		sqlite3_bind_int64(c->get, 1, blk);
+		int rc = sqlite3_step(c->get);
+		if (rc != SQLITE_ROW) {
+			sqlite3_reset(c->get);
+			if (rc == SQLITE_DONE)
+				sqlite3_result_error(ctx, "ct_record: no such block", -1);
+			else
+				sqlite3_result_error(ctx, sqlite3_errmsg(db), -1);
+			return;
+		}
+		size_t size = (size_t)sqlite3_column_int64(c->get, 0);
+		const void *data = sqlite3_column_blob(c->get, 1);
+		size_t dlen = (size_t)sqlite3_column_bytes(c->get, 1);
+		char *out = NULL;
+		int r = inflate_block(c->dec, data, dlen, size, &out);
+		sqlite3_reset(c->get);
+		if (r == -1) {
+			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+		if (r < 0) {
+			sqlite3_result_error(ctx, "ct_record: corrupt block", -1);
+			return;
+		}
+		int victim = 0;
+		for (int i = 1; i < REC_CACHE; i++)
+			if (c->slot[i].used < c->slot[victim].used)
+				victim = i;
+		free(c->slot[victim].data);
+		c->slot[victim].data = out;
+		c->slot[victim].len = size;
+		c->slot[victim].blk = blk;
+		hit = victim;
+	}
+	c->slot[hit].used = ++c->tick;
+	if (off < 0 || len < 0 || (uint64_t)(off + len) > c->slot[hit].len) {
+		sqlite3_result_error(ctx, "ct_record: record outside its block", -1);
+		return;
+	}
+	sqlite3_result_text(ctx, c->slot[hit].data + off, (int)len, SQLITE_TRANSIENT);
+}
+
+static void fn_sqlar_uncompress(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	int64_t size = sqlite3_value_int64(argv[1]);
+	const void *data = sqlite3_value_blob(argv[0]);
+	int dlen = sqlite3_value_bytes(argv[0]);
+	if (!data && dlen == 0 && sqlite3_value_type(argv[0]) == SQLITE_NULL)
+		return;
+	if (size < 0 || size > (1 << 30)) {
+		sqlite3_result_error(ctx, "sqlar_uncompress: bad size", -1);
+		return;
+	}
+	if (dlen == size) {
+		sqlite3_result_value(ctx, argv[0]);
+		return;
+	}
+	struct libdeflate_decompressor *dec = libdeflate_alloc_decompressor();
+	char *out = NULL;
+	int r = dec ? inflate_block(dec, data, (size_t)dlen, (size_t)size, &out) : -1;
+	if (dec)
+		libdeflate_free_decompressor(dec);
+	if (r < 0) {
+		sqlite3_result_error(ctx, "sqlar_uncompress: corrupt data", -1);
+		return;
+	}
+	sqlite3_result_blob(ctx, out, (int)size, free);
+}
+
+int ct_store_register_functions(sqlite3 *db)
+{
+	struct rec_cache *c = calloc(1, sizeof(*c));
+	if (!c)
+		return SQLITE_NOMEM;
+	int rc = sqlite3_create_function_v2(db, "ct_record", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, c,
+					    fn_ct_record, NULL, NULL, rec_cache_free);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function_v2(db, "sqlar_uncompress", 2,
+						SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+						fn_sqlar_uncompress, NULL, NULL, NULL);
+	return rc;
+}
+
+/* ---- opening ---- */
+
+const char *ct_index_default_path(void)
+{
+	const char *e = getenv("CTSCAN_DB");
+	return e && e[0] ? e : "ctscan.db";
+}
+
+sqlite3 *ct_index_db(struct ct_index *idx)
+{
+	return idx->db;
+}
+
+const char *ct_index_path(const struct ct_index *idx)
+{
+	return idx->path;
+}
+
+static int exec(sqlite3 *db, const char *sql, const char *path, struct ct_err *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		int code = sqlite3_errcode(db);
+		ct_err_set(err, code == SQLITE_BUSY || code == SQLITE_LOCKED ? CT_E_BUSY
+				: code == SQLITE_CORRUPT || code == SQLITE_NOTADB ? CT_E_CORRUPT
+										  : CT_E_SYSTEM,
+			   path, 0, "%s", msg ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int create_schema(sqlite3 *db, const char *path, struct ct_err *err)
+{
+	if (exec(db, "BEGIN IMMEDIATE", path, err) < 0)
+		return -1;
+	int64_t ver = -1;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			ver = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (ver == 0) {
+		char *view = ct_store_events_sql(RAW_PORTABLE);
+		struct ct_buf b = {0};
+		char ts[32];
+		ct_time_format(ct_time_now_ms(), ts);
+		ct_buf_printf(&b,
+			      "%sCREATE VIEW events AS %s;\n"
+			      "INSERT INTO meta VALUES('created_by', 'ctscan %s');\n"
+			      "INSERT INTO meta VALUES('created_at', '%s');\n"
+			      "PRAGMA user_version = %d;\n",
+			      schema_sql, view, CT_VERSION, ts, CT_SCHEMA_VERSION);
+		free(view);
+		int rc = exec(db, b.p, path, err);
+		ct_buf_free(&b);
+		if (rc < 0) {
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+	}
+	return exec(db, "COMMIT", path, err);
+}
+
+static int check_version(sqlite3 *db, const char *path, bool writable, struct ct_err *err)
+{
+	sqlite3_stmt *st;
+	int64_t ver = -1, tables = 0;
+	int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		goto bad;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		ver = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		goto bad;
+	rc = sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		goto bad;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		tables = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		goto bad;
+	if (ver == 0 && tables > 0)
+		return ct_err_set(err, CT_E_CORRUPT, path, 0, "not a ctscan index (a SQLite database with other tables)");
+	if (ver == 0 && !writable)
+		return ct_err_set(err, CT_E_CORRUPT, path, 0, "empty index: run 'ctscan ingest' first");
+	if (ver > CT_SCHEMA_VERSION)
+		return ct_err_set(err, CT_E_CORRUPT, path, 0,
+				  "index schema version %lld is newer than this ctscan supports (%d): upgrade ctscan",
+				  (long long)ver, CT_SCHEMA_VERSION);
+	/* Older versions are migrated here as the schema evolves; version 1 is the first. */
+	return 0;
+bad:
+	return ct_err_set(err, rc == SQLITE_NOTADB ? CT_E_CORRUPT : CT_E_SYSTEM, path, 0,
+			  "cannot read the index: %s", sqlite3_errmsg(db));
+}
+
+int ct_index_open(const char *path, int flags, struct ct_index **ret_idx, struct ct_err *err)
+{
+	bool writable = flags & CT_OPEN_WRITE;
+	if (!writable && access(path, F_OK) != 0)
+		return ct_err_set(err, CT_E_USAGE, path, 0,
+				  "no index here: run 'ctscan ingest -d %s PATH...' first (or set -d / $CTSCAN_DB)", path);
+	struct ct_index *idx = calloc(1, sizeof(*idx));
+	if (!idx || !(idx->path = strdup(path))) {
+		free(idx);
+		return ct_err_set(err, CT_E_NOMEM, path, 0, "out of memory");
+	}
+	idx->lock_fd = -1;
+	idx->writable = writable;
+	int oflags = (writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY) |
+		     SQLITE_OPEN_NOMUTEX;
+	int rc = sqlite3_open_v2(path, &idx->db, oflags, NULL);
+	if (rc != SQLITE_OK) {
+		ct_err_set(err, CT_E_SYSTEM, path, 0, "cannot open the index: %s",
+			   idx->db ? sqlite3_errmsg(idx->db) : sqlite3_errstr(rc));
+		ct_index_free(idx);
+		return -1;
+	}
+	sqlite3_extended_result_codes(idx->db, 0);
+	sqlite3_busy_timeout(idx->db, 10000);
+	if (exec(idx->db, "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;", path, err) < 0)
+		goto fail;
+	if (writable) {
+		if (exec(idx->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", path, err) < 0)
+			goto fail;
+	}
+	if (check_version(idx->db, path, writable, err) < 0)
+		goto fail;
+	if (writable && create_schema(idx->db, path, err) < 0)
+		goto fail;
+	if (ct_store_register_functions(idx->db) != SQLITE_OK || ct_sqlfn_register(idx->db, err) < 0) {
+		if (!err || !err->msg[0])
+			ct_err_set(err, CT_E_SYSTEM, path, 0, "cannot register SQL functions");
+		goto fail;
+	}
+	/* The fast events view shadows the portable one in this connection. */
+	char *view = ct_store_events_sql(RAW_FAST);
+	struct ct_buf b = {0};
+	ct_buf_printf(&b, "CREATE TEMP VIEW events AS %s", view);
+	free(view);
+	rc = exec(idx->db, b.p, path, err);
+	ct_buf_free(&b);
+	if (rc < 0)
+		goto fail;
+	*ret_idx = idx;
+	return 0;
+fail:
+	ct_index_free(idx);
+	return -1;
+}
+
+int ct_index_lock_writer(struct ct_index *idx, struct ct_err *err)
+{
+	if (idx->lock_fd >= 0)
+		return 0;
+	int fd = open(idx->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ct_err_set(err, CT_E_SYSTEM, idx->path, 0, "cannot open the index: %s", strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+		close(fd);
+		if (e == EWOULDBLOCK)
+			return ct_err_set(err, CT_E_BUSY, idx->path, 0,
+					  "index is busy: another ctscan ingest is writing to it");
+		return ct_err_set(err, CT_E_SYSTEM, idx->path, 0, "cannot lock the index: %s", strerror(e));
+	}
+	idx->lock_fd = fd;
+	return 0;
+}
+
+void ct_index_free(struct ct_index *idx)
+{
+	if (!idx)
+		return;
+	if (idx->db) {
+		sqlite3_stmt *st;
+		while ((st = sqlite3_next_stmt(idx->db, NULL)))
+			sqlite3_finalize(st);
+		sqlite3_close_v2(idx->db);
+	}
+	if (idx->lock_fd >= 0)
+		close(idx->lock_fd);
+	free(idx->path);
+	free(idx);
+}
+
+int ct_store_source_known(sqlite3 *db, const char *sha256, char **ret_path, struct ct_err *err)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT path FROM sources WHERE sha256 = ?", -1, &st, NULL) != SQLITE_OK)
+		return ct_err_set(err, CT_E_SYSTEM, "", 0, "%s", sqlite3_errmsg(db));
+	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	int known = 0;
+	if (rc == SQLITE_ROW) {
+		known = 1;
+		if (ret_path)
+			*ret_path = strdup((const char *)sqlite3_column_text(st, 0));
+	} else if (rc != SQLITE_DONE) {
+		ct_err_set(err, CT_E_SYSTEM, "", 0, "%s", sqlite3_errmsg(db));
+		known = -1;
+	}
+	sqlite3_finalize(st);
+	return known;
+}
+
+/* ---- the writer ---- */
+
+struct dict_ent {
+	uint64_t h;
+	int64_t id;
+	uint32_t len;
+	uint32_t off; /* into arena */
+};
+
+#define DICT_MAX (1u << 20)
+
+struct ct_writer {
+	struct ct_index *idx;
+	sqlite3 *db;
+	sqlite3_stmt *ins_ev, *dup_eid, *dup_key, *ins_str, *get_str, *ins_blk, *ins_src, *upd_src;
+	/* dictionary cache */
+	struct dict_ent *tab;
+	size_t tab_cap, tab_n;
+	struct ct_buf arena;
+	/* the open block */
+	struct ct_buf blk;
+	int64_t blk_id;
+	struct libdeflate_compressor *comp;
+	char *cbuf;
+	size_t cbuf_cap;
+	uint64_t pending;
+	bool in_tx;
+};
+
+static int sql_err(struct ct_writer *w, struct ct_err *err)
+{
+	int code = sqlite3_errcode(w->db);
+	return ct_err_set(err, code == SQLITE_BUSY ? CT_E_BUSY : code == SQLITE_CORRUPT ? CT_E_CORRUPT : CT_E_SYSTEM,
+			  w->idx->path, 0, "%s", sqlite3_errmsg(w->db));
+}
+
+static int prep(struct ct_writer *w, const char *sql, sqlite3_stmt **st, struct ct_err *err)
+{
+	if (sqlite3_prepare_v3(w->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
+		return sql_err(w, err);
+	return 0;
+}
+
+static int dict_resize(struct ct_writer *w, size_t cap)
+{
+	struct dict_ent *t = calloc(cap, sizeof(*t));
+	if (!t)
+		return -1;
+	for (size_t i = 0; i < w->tab_cap; i++) {
+		struct dict_ent *e = &w->tab[i];
+		if (!e->id)
+			continue;
+		size_t j = e->h & (cap - 1);
+		while (t[j].id)
+			j = (j + 1) & (cap - 1);
+		t[j] = *e;
+	}
+	free(w->tab);
+	w->tab = t;
+	w->tab_cap = cap;
+	return 0;
+}
+
+static void dict_clear(struct ct_writer *w)
+{
+	memset(w->tab, 0, w->tab_cap * sizeof(*w->tab));
+	w->tab_n = 0;
+	ct_buf_reset(&w->arena);
+}
+
+static int dict_put(struct ct_writer *w, uint64_t h, const char *s, size_t len, int64_t id)
+{
+	if (w->tab_n >= DICT_MAX || w->arena.len > (256u << 20))
+		dict_clear(w); /* bounded memory: fall back to SQL lookups */
+	if ((w->tab_n + 1) * 2 > w->tab_cap && dict_resize(w, w->tab_cap * 2) < 0)
+		return -1;
+	size_t off = w->arena.len;
+	if (ct_buf_append(&w->arena, s, len) < 0)
+		return -1;
+	size_t j = h & (w->tab_cap - 1);
+	while (w->tab[j].id)
+		j = (j + 1) & (w->tab_cap - 1);
+	w->tab[j] = (struct dict_ent){.h = h, .id = id, .len = (uint32_t)len, .off = (uint32_t)off};
+	w->tab_n++;
+	return 0;
+}
+
+int ct_writer_str(struct ct_writer *w, const char *s, size_t len, int64_t *ret_id, struct ct_err *err)
+{
+	uint64_t h = ct_hash64(s, len, 0x9e3779b97f4a7c15ULL);
+	size_t j = h & (w->tab_cap - 1);
+	while (w->tab[j].id) {
+		struct dict_ent *e = &w->tab[j];
+		if (e->h == h && e->len == len && memcmp(w->arena.p + e->off, s, len) == 0) {
+			*ret_id = e->id;
+			return 0;
+		}
+		j = (j + 1) & (w->tab_cap - 1);
+	}
+	int64_t id = 0;
+	sqlite3_bind_text(w->get_str, 1, s, (int)len, SQLITE_STATIC);
+	int rc = sqlite3_step(w->get_str);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(w->get_str, 0);
+	sqlite3_reset(w->get_str);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_err(w, err);
+	if (!id) {
+		sqlite3_bind_text(w->ins_str, 1, s, (int)len, SQLITE_STATIC);
+		rc = sqlite3_step(w->ins_str);
+		sqlite3_reset(w->ins_str);
+		if (rc != SQLITE_DONE)
+			return sql_err(w, err);
+		id = sqlite3_last_insert_rowid(w->db);
+	}
+	if (dict_put(w, h, s, len, id) < 0)
+		return ct_err_set(err, CT_E_NOMEM, w->idx->path, 0, "out of memory");
+	*ret_id = id;
+	return 0;
+}
+
+static int preload_dict(struct ct_writer *w, struct ct_err *err)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(w->db, "SELECT id, s FROM strs", -1, &st, NULL) != SQLITE_OK)
+		return sql_err(w, err);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && w->tab_n < DICT_MAX / 2) {
+		const char *s = (const char *)sqlite3_column_text(st, 1);
+		size_t len = (size_t)sqlite3_column_bytes(st, 1);
+		if (dict_put(w, ct_hash64(s, len, 0x9e3779b97f4a7c15ULL), s, len, sqlite3_column_int64(st, 0)) < 0) {
+			sqlite3_finalize(st);
+			return ct_err_set(err, CT_E_NOMEM, w->idx->path, 0, "out of memory");
+		}
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int next_block_id(struct ct_writer *w, struct ct_err *err)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(w->db, "SELECT coalesce(max(id), 0) + 1 FROM blocks", -1, &st, NULL) != SQLITE_OK)
+		return sql_err(w, err);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		w->blk_id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int ct_writer_new(struct ct_index *idx, struct ct_writer **ret, struct ct_err *err)
+{
+	struct ct_writer *w = calloc(1, sizeof(*w));
+	if (!w)
+		return ct_err_set(err, CT_E_NOMEM, idx->path, 0, "out of memory");
+	w->idx = idx;
+	w->db = idx->db;
+	if (dict_resize(w, 1 << 16) < 0 || !(w->comp = libdeflate_alloc_compressor(1))) {
+		ct_writer_free(w);
+		return ct_err_set(err, CT_E_NOMEM, idx->path, 0, "out of memory");
+	}
+	if (prep(w,
+		 "INSERT INTO ev(ts, event_name, event_source, event_id, dkey, src, ord, blk, boff, blen,"
+		 " ver, region, ip, ua, ecode, emsg, acct, etype, ecat, vpce, itype, iarn, ipid, iacct,"
+		 " akey, uname, sitype, siarn, siname, screated, invby, srcid, ro, mgmt, mfa, console)"
+		 " VALUES(?,?,?,?,?,?,?,?,?,?, ?,?,?,?,?,?,?,?,?,?, ?,?,?,?,?,?,?,?,?,?, ?,?,?,?,?,?)",
+		 &w->ins_ev, err) < 0 ||
+	    prep(w, "SELECT acct FROM ev WHERE event_id = ?", &w->dup_eid, err) < 0 ||
+	    prep(w, "SELECT 1 FROM ev WHERE dkey = ?", &w->dup_key, err) < 0 ||
+	    prep(w, "INSERT INTO strs(s) VALUES(?)", &w->ins_str, err) < 0 ||
+	    prep(w, "SELECT id FROM strs WHERE s = ?", &w->get_str, err) < 0 ||
+	    prep(w, "INSERT INTO blocks(id, size, data) VALUES(?, ?, ?)", &w->ins_blk, err) < 0 ||
+	    prep(w,
+		 "INSERT INTO sources(path, size, sha256, content_sha256, content_size, kind, shape,"
+		 " compression, status, records, events, flows, duplicates, errors, first_event_time,"
+		 " last_event_time, message, ingested_at, ctscan_version)"
+		 " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		 &w->ins_src, err) < 0 ||
+	    prep(w,
+		 "UPDATE sources SET content_sha256 = ?, content_size = ?, kind = ?, shape = ?, status = ?,"
+		 " records = ?, events = ?, flows = ?, duplicates = ?, errors = ?, first_event_time = ?,"
+		 " last_event_time = ?, message = ? WHERE id = ?",
+		 &w->upd_src, err) < 0 ||
+	    preload_dict(w, err) < 0 || next_block_id(w, err) < 0) {
+		ct_writer_free(w);
+		return -1;
+	}
+	*ret = w;
+	return 0;
+}
+
+void ct_writer_free(struct ct_writer *w)
+{
+	if (!w)
+		return;
+	if (w->in_tx)
+		sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_finalize(w->ins_ev);
+	sqlite3_finalize(w->dup_eid);
+	sqlite3_finalize(w->dup_key);
+	sqlite3_finalize(w->ins_str);
+	sqlite3_finalize(w->get_str);
+	sqlite3_finalize(w->ins_blk);
+	sqlite3_finalize(w->ins_src);
+	sqlite3_finalize(w->upd_src);
+	if (w->comp)
+		libdeflate_free_compressor(w->comp);
+	free(w->tab);
+	free(w->cbuf);
+	ct_buf_free(&w->arena);
+	ct_buf_free(&w->blk);
+	free(w);
+}
+
+int ct_writer_begin(struct ct_writer *w, struct ct_err *err)
+{
+	if (w->in_tx)
+		return 0;
+	if (sqlite3_exec(w->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return sql_err(w, err);
+	w->in_tx = true;
+	return 0;
+}
+
+static int flush_block(struct ct_writer *w, struct ct_err *err)
+{
+	if (w->blk.len == 0)
+		return 0;
+	size_t bound = libdeflate_zlib_compress_bound(w->comp, w->blk.len);
+	if (bound > w->cbuf_cap) {
+		char *p = realloc(w->cbuf, bound);
+		if (!p)
+			return ct_err_set(err, CT_E_NOMEM, w->idx->path, 0, "out of memory");
+		w->cbuf = p;
+		w->cbuf_cap = bound;
+	}
+	size_t n = libdeflate_zlib_compress(w->comp, w->blk.p, w->blk.len, w->cbuf, bound);
+	const void *data = w->cbuf;
+	if (n == 0 || n >= w->blk.len) { /* stored: size == length, as sqlar does */
+		data = w->blk.p;
+		n = w->blk.len;
+	}
+	sqlite3_bind_int64(w->ins_blk, 1, w->blk_id);
+	sqlite3_bind_int64(w->ins_blk, 2, (int64_t)w->blk.len);
+	sqlite3_bind_blob(w->ins_blk, 3, data, (int)n, SQLITE_STATIC);
+	int rc = sqlite3_step(w->ins_blk);
+	sqlite3_reset(w->ins_blk);
+	if (rc != SQLITE_DONE)
+		return sql_err(w, err);
+	w->blk_id++;
+	ct_buf_reset(&w->blk);
+	return 0;
+}
+
+int ct_writer_commit(struct ct_writer *w, struct ct_err *err)
+{
+	if (!w->in_tx)
+		return 0;
+	if (flush_block(w, err) < 0)
+		return -1;
+	if (sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		return sql_err(w, err);
+	w->in_tx = false;
+	w->pending = 0;
+	return 0;
+}
+
+uint64_t ct_writer_pending(const struct ct_writer *w)
+{
+	return w->pending;
+}
+
+static void bind_opt_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void bind_time(sqlite3_stmt *st, int i, int64_t ts)
+{
+	if (ts == INT64_MIN) {
+		sqlite3_bind_null(st, i);
+		return;
+	}
+	char b[32];
+	ct_time_format(ts, b);
+	sqlite3_bind_text(st, i, b, -1, SQLITE_TRANSIENT);
+}
+
+int ct_writer_source_add(struct ct_writer *w, const struct ct_source_info *si, int64_t *ret_id,
+			 struct ct_err *err)
+{
+	sqlite3_stmt *st = w->ins_src;
+	char now[32];
+	ct_time_format(ct_time_now_ms(), now);
+	bind_opt_text(st, 1, si->path);
+	sqlite3_bind_int64(st, 2, (int64_t)si->size);
+	bind_opt_text(st, 3, si->sha256);
+	bind_opt_text(st, 4, si->content_sha256);
+	if (si->content_sha256)
+		sqlite3_bind_int64(st, 5, (int64_t)si->content_size);
+	else
+		sqlite3_bind_null(st, 5);
+	bind_opt_text(st, 6, si->kind);
+	bind_opt_text(st, 7, si->shape);
+	bind_opt_text(st, 8, si->compression);
+	bind_opt_text(st, 9, si->status);
+	sqlite3_bind_int64(st, 10, (int64_t)si->records);
+	sqlite3_bind_int64(st, 11, (int64_t)si->events);
+	sqlite3_bind_int64(st, 12, (int64_t)si->flows);
+	sqlite3_bind_int64(st, 13, (int64_t)si->duplicates);
+	sqlite3_bind_int64(st, 14, (int64_t)si->errors);
+	bind_time(st, 15, si->first_ts);
+	bind_time(st, 16, si->last_ts);
+	bind_opt_text(st, 17, si->message);
+	sqlite3_bind_text(st, 18, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 19, CT_VERSION, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return sql_err(w, err);
+	*ret_id = sqlite3_last_insert_rowid(w->db);
+	return 0;
+}
+
+int ct_writer_source_finish(struct ct_writer *w, int64_t id, const struct ct_source_info *si,
+			    struct ct_err *err)
+{
+	sqlite3_stmt *st = w->upd_src;
+	bind_opt_text(st, 1, si->content_sha256);
+	if (si->content_sha256)
+		sqlite3_bind_int64(st, 2, (int64_t)si->content_size);
+	else
+		sqlite3_bind_null(st, 2);
+	bind_opt_text(st, 3, si->kind);
+	bind_opt_text(st, 4, si->shape);
+	bind_opt_text(st, 5, si->status);
+	sqlite3_bind_int64(st, 6, (int64_t)si->records);
+	sqlite3_bind_int64(st, 7, (int64_t)si->events);
+	sqlite3_bind_int64(st, 8, (int64_t)si->flows);
+	sqlite3_bind_int64(st, 9, (int64_t)si->duplicates);
+	sqlite3_bind_int64(st, 10, (int64_t)si->errors);
+	bind_time(st, 11, si->first_ts);
+	bind_time(st, 12, si->last_ts);
+	bind_opt_text(st, 13, si->message);
+	sqlite3_bind_int64(st, 14, id);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return sql_err(w, err);
+	return 0;
+}
+
+/* Column of each dictionary field in ins_ev (1-based), in enum ct_ef order. */
+static const signed char ef_col[CT_EF_COUNT] = {
+	[CT_EF_EVENT_VERSION] = 11,
+	[CT_EF_EVENT_TIME] = -1,
+	[CT_EF_EVENT_ID] = -1,
+	[CT_EF_EVENT_SOURCE] = -1,
+	[CT_EF_EVENT_NAME] = -1,
+	[CT_EF_AWS_REGION] = 12,
+	[CT_EF_SOURCE_IP] = 13,
+	[CT_EF_USER_AGENT] = 14,
+	[CT_EF_ERROR_CODE] = 15,
+	[CT_EF_ERROR_MESSAGE] = 16,
+	[CT_EF_RECIPIENT_ACCOUNT] = 17,
+	[CT_EF_EVENT_TYPE] = 18,
+	[CT_EF_EVENT_CATEGORY] = 19,
+	[CT_EF_VPC_ENDPOINT] = 20,
+	[CT_EF_I_TYPE] = 21,
+	[CT_EF_I_ARN] = 22,
+	[CT_EF_I_PRINCIPAL] = 23,
+	[CT_EF_I_ACCOUNT] = 24,
+	[CT_EF_I_ACCESS_KEY] = 25,
+	[CT_EF_I_USER_NAME] = 26,
+	[CT_EF_SI_TYPE] = 27,
+	[CT_EF_SI_ARN] = 28,
+	[CT_EF_SI_USER_NAME] = 29,
+	[CT_EF_S_CREATION_DATE] = 30,
+	[CT_EF_I_INVOKED_BY] = 31,
+	[CT_EF_SOURCE_IDENTITY] = 32,
+};
+
+static int is_dup(struct ct_writer *w, const struct ct_event *ev, int64_t acct, uint64_t *ret_dkey,
+		  struct ct_err *err)
+{
+	const struct ct_str *eid = &ev->f[CT_EF_EVENT_ID];
+	int rc, dup = 0;
+	if (eid->s) {
+		sqlite3_bind_text(w->dup_eid, 1, eid->s, (int)eid->len, SQLITE_STATIC);
+		while ((rc = sqlite3_step(w->dup_eid)) == SQLITE_ROW) {
+			bool null = sqlite3_column_type(w->dup_eid, 0) == SQLITE_NULL;
+			if ((null && acct == 0) || (!null && sqlite3_column_int64(w->dup_eid, 0) == acct)) {
+				dup = 1;
+				break;
+			}
+		}
+		sqlite3_reset(w->dup_eid);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return sql_err(w, err);
+		return dup;
+	}
+	/* no eventID: the record's bytes are its identity */
+	uint64_t k = ct_hash64(ev->raw, ev->raw_len, 0x2545F4914F6CDD1DULL) >> 1;
+	*ret_dkey = k;
+	sqlite3_bind_int64(w->dup_key, 1, (int64_t)k);
+	rc = sqlite3_step(w->dup_key);
+	sqlite3_reset(w->dup_key);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_err(w, err);
+	return rc == SQLITE_ROW;
+}
+
+int ct_writer_event(struct ct_writer *w, int64_t source_id, const struct ct_event *ev, bool *ret_dup,
+		    struct ct_err *err)
+{
+	sqlite3_stmt *st = w->ins_ev;
+	int64_t ids[CT_EF_COUNT] = {0};
+	for (int i = 0; i < CT_EF_COUNT; i++) {
+		if (ef_col[i] <= 0 || !ev->f[i].s)
+			continue;
+		if (ct_writer_str(w, ev->f[i].s, ev->f[i].len, &ids[i], err) < 0)
+			return -1;
+	}
+	uint64_t dkey = 0;
+	int dup = is_dup(w, ev, ids[CT_EF_RECIPIENT_ACCOUNT], &dkey, err);
+	if (dup < 0)
+		return -1;
+	*ret_dup = dup;
+	if (dup)
+		return 0;
+	if (w->blk.len + ev->raw_len > CT_BLOCK_TARGET && w->blk.len > 0 && flush_block(w, err) < 0)
+		return -1;
+	size_t off = w->blk.len;
+	if (ct_buf_append(&w->blk, ev->raw, ev->raw_len) < 0)
+		return ct_err_set(err, CT_E_NOMEM, w->idx->path, 0, "out of memory");
+	w->pending += ev->raw_len;
+
+	sqlite3_bind_int64(st, 1, ev->ts);
+	const int tcols[][2] = {{CT_EF_EVENT_NAME, 2}, {CT_EF_EVENT_SOURCE, 3}, {CT_EF_EVENT_ID, 4}};
+	for (size_t i = 0; i < CT_ARRAY_SIZE(tcols); i++) {
+		const struct ct_str *s = &ev->f[tcols[i][0]];
+		if (s->s)
+			sqlite3_bind_text(st, tcols[i][1], s->s, (int)s->len, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, tcols[i][1]);
+	}
+	if (dkey)
+		sqlite3_bind_int64(st, 5, (int64_t)dkey);
+	else
+		sqlite3_bind_null(st, 5);
+	sqlite3_bind_int64(st, 6, source_id);
+	sqlite3_bind_int64(st, 7, (int64_t)ev->ordinal);
+	sqlite3_bind_int64(st, 8, w->blk_id);
+	sqlite3_bind_int64(st, 9, (int64_t)off);
+	sqlite3_bind_int64(st, 10, (int64_t)ev->raw_len);
+	for (int i = 0; i < CT_EF_COUNT; i++) {
+		if (ef_col[i] <= 0)
+			continue;
+		if (ids[i])
+			sqlite3_bind_int64(st, ef_col[i], ids[i]);
+		else
+			sqlite3_bind_null(st, ef_col[i]);
+	}
+	for (int i = 0; i < CT_EB_COUNT; i++) {
+		if (ev->b[i] < 0)
+			sqlite3_bind_null(st, 33 + i);
+		else
+			sqlite3_bind_int(st, 33 + i, ev->b[i]);
+	}
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return sql_err(w, err);
+	return 0;
+}

@@ -1,0 +1,70 @@
+/* store.h - the SQLite index: schema, connections, the event writer
+ * (internal).  The store never parses JSON text it did not get from a
+ * parser: it takes struct ct_event from the CloudTrail reader. */
+#ifndef CT_STORE_H
+#define CT_STORE_H
+
+#include <stdint.h>
+
+#include "cloudtrail.h"
+#include "ctscan.h"
+
+#define CT_BLOCK_TARGET (128u << 10) /* raw bytes of records per block */
+
+struct ct_index {
+	sqlite3 *db;
+	char *path;
+	bool writable;
+	int lock_fd; /* flock held by a writer, -1 otherwise */
+};
+
+/* Takes the index's writer lock (flock on the database file, independent
+ * of SQLite's own locks).  Fails with CT_E_BUSY when another ingest holds it. */
+int ct_index_lock_writer(struct ct_index *idx, struct ct_err *err);
+
+/* The SELECT that defines the `events` view, with `raw_expr` giving the
+ * verbatim record text from columns e.blk, e.boff, e.blen. */
+char *ct_store_events_sql(const char *raw_expr);
+
+/* Registers ct_record() and sqlar_uncompress() on a connection. */
+int ct_store_register_functions(sqlite3 *db);
+
+struct ct_source_info {
+	const char *path;
+	uint64_t size;
+	const char *sha256;
+	const char *content_sha256; /* may be NULL */
+	uint64_t content_size;
+	const char *kind;        /* cloudtrail, vpcflow, digest, other */
+	const char *shape;       /* may be NULL */
+	const char *compression; /* gzip, none */
+	const char *status;      /* ok, partial, truncated, skipped */
+	uint64_t records, events, flows, duplicates, errors;
+	int64_t first_ts, last_ts; /* INT64_MIN when none */
+	const char *message;       /* may be NULL */
+};
+
+struct ct_writer;
+
+int ct_writer_new(struct ct_index *idx, struct ct_writer **ret, struct ct_err *err);
+void ct_writer_free(struct ct_writer *w);
+int ct_writer_begin(struct ct_writer *w, struct ct_err *err);
+/* Flushes the open block and commits. */
+int ct_writer_commit(struct ct_writer *w, struct ct_err *err);
+/* Inserts a sources row and returns its id. */
+int ct_writer_source_add(struct ct_writer *w, const struct ct_source_info *si, int64_t *ret_id,
+			 struct ct_err *err);
+int ct_writer_source_finish(struct ct_writer *w, int64_t id, const struct ct_source_info *si,
+			    struct ct_err *err);
+/* Adds one event; *ret_dup is set when it was already in the index. */
+int ct_writer_event(struct ct_writer *w, int64_t source_id, const struct ct_event *ev, bool *ret_dup,
+		    struct ct_err *err);
+/* Raw bytes written since the last commit. */
+uint64_t ct_writer_pending(const struct ct_writer *w);
+/* Dictionary id of a string (creating it), for other tables. */
+int ct_writer_str(struct ct_writer *w, const char *s, size_t len, int64_t *ret_id, struct ct_err *err);
+
+/* Looks up a source by content hash; returns 1 and the path when known. */
+int ct_store_source_known(sqlite3 *db, const char *sha256, char **ret_path, struct ct_err *err);
+
+#endif
