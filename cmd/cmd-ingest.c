@@ -18,9 +18,9 @@ static void show_progress(void *ud, const struct ct_progress *p)
 		double left = ((double)(p->bytes_total - p->bytes_done) / 1e6) / rate;
 		snprintf(eta, sizeof(eta), ", ETA %.0f s", left);
 	}
-	fprintf(stderr, "\r\033[Kingest: %llu/%llu files, %llu events, %.1f MB/s%s",
+	fprintf(stderr, "\r\033[Kingest: %llu/%llu files, %llu events, %llu flows, %.1f MB/s%s",
 		(unsigned long long)p->files_done, (unsigned long long)p->files_total,
-		(unsigned long long)p->events, rate, eta);
+		(unsigned long long)p->events, (unsigned long long)p->flows, rate, eta);
 	fflush(stderr);
 }
 
@@ -30,6 +30,7 @@ static int exec_ingest(struct ct_cli *cli, int argc, char **argv)
 		{"index", required_argument, NULL, 'd'},
 		{"jobs", required_argument, NULL, 'j'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"flow-format", required_argument, NULL, 'F'},
 		{NULL, 0, NULL, 0},
 	};
 	struct ct_ingest_opts io = {0};
@@ -53,6 +54,9 @@ static int exec_ingest(struct ct_cli *cli, int argc, char **argv)
 		case 'q':
 			cli->quiet = true;
 			break;
+		case 'F':
+			io.flow_format = optarg;
+			break;
 		default:
 			return ct_cli_usage(ct_cli_current);
 		}
@@ -74,10 +78,11 @@ static int exec_ingest(struct ct_cli *cli, int argc, char **argv)
 		fputs("\r\033[K", stderr);
 	fprintf(stderr,
 		"ingest: %llu files (%llu read, %llu skipped, %llu already in the index), %llu events added, "
-		"%llu duplicates, %llu records rejected, %llu files with errors, %.2f s\n",
+		"%llu flows added, %llu duplicates, %llu records rejected, %llu files with errors, %.2f s\n",
 		(unsigned long long)st.files, (unsigned long long)st.files_ingested,
 		(unsigned long long)(st.files_skipped - st.files_known), (unsigned long long)st.files_known,
-		(unsigned long long)st.events, (unsigned long long)st.duplicates,
+		(unsigned long long)st.events, (unsigned long long)st.flows,
+		(unsigned long long)(st.duplicates + st.flow_duplicates),
 		(unsigned long long)st.bad_records, (unsigned long long)st.files_failed, st.seconds);
 	if (rc < 0)
 		return ct_cli_report(&err);
@@ -88,11 +93,14 @@ static int exec_ingest(struct ct_cli *cli, int argc, char **argv)
 
 const struct ct_cmd cmd_ingest = {
 	.name = "ingest",
-	.usage = "ingest [-d INDEX] [-j JOBS] [-q] PATH...",
-	.summary = "read CloudTrail logs (files, directory trees, or - for stdin) into the index",
+	.usage = "ingest [-d INDEX] [-j JOBS] [-q] [--flow-format FORMAT] PATH...",
+	.summary = "read CloudTrail and VPC Flow Logs (files, directory trees, or - for stdin) into the index",
 	.flags = CMD_WRITES_INDEX,
 	.exec = exec_ingest,
 	.help = "  -d, --index INDEX   the index (default $CTSCAN_DB, else ./ctscan.db)\n"
 		"  -j, --jobs JOBS     threads to use (default: the number of CPUs)\n"
-		"  -q, --quiet         no progress line and no warnings; errors and the summary remain\n",
+		"  -q, --quiet         no progress line and no warnings; errors and the summary remain\n"
+		"  --flow-format FORMAT\n"
+		"                      layout of header-less flow logs, in the AWS syntax\n"
+		"                      '${version} ${account-id} ...' (default: the version 2 fields)\n",
 };

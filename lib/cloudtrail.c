@@ -153,8 +153,9 @@ static int walk_obj(struct walk *w, const struct odef *def, int depth)
 	const char *end = s->end;
 	int rc;
 	if (depth + 1 > s->max_depth) {
-		s->err = "nesting too deep";
+		s->err = "nesting deeper than 512 levels";
 		s->errpos = s->p;
+		s->errkind = CT_JSON_E_DEPTH;
 		return CT_JSON_ERR;
 	}
 	s->p = ct_json_ws(s->p + 1, end);
@@ -493,6 +494,7 @@ static int peek(struct ct_rbuf *b)
 
 static int window_error(struct reader *r, struct ct_rbuf *b)
 {
+	r->st.bad++;
 	*r->err = b->err;
 	snprintf(r->err->file, sizeof(r->err->file), "%s", r->file);
 	return CT_RD_BROKEN;
@@ -514,6 +516,7 @@ static int scan_value(struct ct_rbuf *b, struct walk *w, enum scan_mode mode, in
 		if (b->len - b->pos >= CT_MAX_RECORD) {
 			w->s.err = "record larger than the 8 MiB limit";
 			w->s.errpos = b->data + b->pos;
+			w->s.errkind = CT_JSON_E_SIZE;
 			return CT_JSON_ERR;
 		}
 		int f = ct_rbuf_fill(b, CT_MAX_RECORD);
@@ -522,6 +525,7 @@ static int scan_value(struct ct_rbuf *b, struct walk *w, enum scan_mode mode, in
 		if (f == 0 && !b->eof) {
 			w->s.err = "record larger than the 8 MiB limit";
 			w->s.errpos = b->data + b->pos;
+			w->s.errkind = CT_JSON_E_SIZE;
 			return CT_JSON_ERR;
 		}
 		if (f == 0) {
@@ -536,8 +540,12 @@ static int syntax_error(struct reader *r, struct ct_rbuf *b, struct walk *w, uin
 {
 	uint64_t off = b->base + (uint64_t)(w->s.errpos - b->data);
 	char msg[200];
-	snprintf(msg, sizeof(msg), "invalid JSON: %s at byte %llu", w->s.err ? w->s.err : "syntax error",
-		 (unsigned long long)off);
+	if (w->s.errkind == CT_JSON_E_DEPTH || w->s.errkind == CT_JSON_E_SIZE)
+		snprintf(msg, sizeof(msg), "%s (record starting at byte %llu)", w->s.err,
+			 (unsigned long long)(b->base + b->pos));
+	else
+		snprintf(msg, sizeof(msg), "invalid JSON: %s at byte %llu", w->s.err ? w->s.err : "syntax error",
+			 (unsigned long long)off);
 	if (fatal) {
 		r->st.bad++;
 		ct_err_set(r->err, CT_E_INPUT, r->file, n, "%s; the rest of the file cannot be read", msg);
@@ -578,6 +586,47 @@ static int resync(struct ct_rbuf *b)
 	}
 }
 
+/* Moves past the value at b->pos without validating it, tracking only
+ * strings and bracket depth: the way past a record that broke a limit or
+ * held bad bytes in a string, so the records after it are still read.
+ * Returns 0, -1 when the input ends first, -2 on a window error. */
+static int skip_lenient(struct ct_rbuf *b)
+{
+	int64_t depth = 0;
+	bool in_str = false, esc = false;
+	for (;;) {
+		const char *p = b->data + b->pos, *end = b->data + b->len;
+		while (p < end) {
+			char c = *p++;
+			if (in_str) {
+				if (esc)
+					esc = false;
+				else if (c == '\\')
+					esc = true;
+				else if (c == '"')
+					in_str = false;
+				continue;
+			}
+			if (c == '"') {
+				in_str = true;
+			} else if (c == '{' || c == '[') {
+				depth++;
+			} else if (c == '}' || c == ']') {
+				if (--depth <= 0) {
+					b->pos = (size_t)(p - b->data);
+					return 0;
+				}
+			}
+		}
+		b->pos = b->len;
+		int rc = ct_rbuf_fill(b, 1u << 20);
+		if (rc < 0)
+			return -2;
+		if (rc == 0)
+			return -1;
+	}
+}
+
 /* Streams the items of an array whose '[' was consumed. */
 static int read_items(struct reader *r, struct ct_rbuf *b)
 {
@@ -615,6 +664,18 @@ static int read_items(struct reader *r, struct ct_rbuf *b)
 		int rc = scan_value(b, &w, c == '{' ? SCAN_WALK : SCAN_SKIP, 1);
 		if (rc == -2)
 			return window_error(r, b);
+		if (rc != CT_JSON_OK && w.s.errkind != CT_JSON_E_SYNTAX && c == '{') {
+			/* the record is lost, but not the ones after it */
+			syntax_error(r, b, &w, n, false);
+			int sk = skip_lenient(b);
+			if (sk == -2)
+				return window_error(r, b);
+			if (sk == -1) {
+				ct_err_set(r->err, CT_E_INPUT, r->file, n, "unexpected end of input inside the record");
+				return CT_RD_BROKEN;
+			}
+			continue;
+		}
 		if (rc != CT_JSON_OK)
 			return syntax_error(r, b, &w, n, true);
 		const char *start = b->data + b->pos;

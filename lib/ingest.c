@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cloudtrail.h"
+#include "flowlog.h"
 #include "ctscan.h"
 #include "input.h"
 #include "json.h"
@@ -177,7 +178,7 @@ static int walk(struct walker *w, const char *path, bool top, int depth)
 
 /* ---- batches ---- */
 
-enum op_type { OP_BEGIN, OP_EVENT, OP_DIAG, OP_END };
+enum op_type { OP_BEGIN, OP_EVENT, OP_DIAG, OP_END, OP_FLOW };
 
 struct bevent {
 	uint32_t raw_off, raw_len;
@@ -185,6 +186,14 @@ struct bevent {
 	int64_t ts;
 	uint32_t off[CT_EF_COUNT], len[CT_EF_COUNT];
 	signed char b[CT_EB_COUNT];
+};
+
+struct bflow {
+	uint64_t line;
+	uint64_t present;
+	int64_t i[CT_FF_COUNT];
+	uint32_t off[CT_FF_COUNT], len[CT_FF_COUNT];
+	uint32_t extra_off, extra_len; /* UINT32_MAX: none */
 };
 
 enum file_action { FA_INGEST, FA_SKIP, FA_KNOWN, FA_FAILED };
@@ -200,6 +209,7 @@ struct fileinfo {
 	uint64_t records, bad;
 	char msg[1100];
 	bool msg_is_error;
+	bool msg_at_line;
 	uint64_t msg_record;
 };
 
@@ -222,6 +232,8 @@ struct batch {
 	size_t nevs, capevs;
 	struct bdiag *diags;
 	size_t ndiags, capdiags;
+	struct bflow *flows;
+	size_t nflows, capflows;
 	struct fileinfo *fis;
 	size_t nfis, capfis;
 	struct ct_buf data;
@@ -235,7 +247,7 @@ struct batch {
 
 static void batch_reset(struct batch *b)
 {
-	b->nops = b->nevs = b->ndiags = b->nfis = 0;
+	b->nops = b->nevs = b->ndiags = b->nfis = b->nflows = 0;
 	b->failed = false;
 	ct_buf_reset(&b->data);
 }
@@ -247,6 +259,7 @@ static void batch_free(struct batch *b)
 	free(b->ops);
 	free(b->evs);
 	free(b->diags);
+	free(b->flows);
 	free(b->fis);
 	ct_buf_free(&b->data);
 	free(b);
@@ -316,7 +329,7 @@ struct ingest {
 	struct ct_ingest_stats st;
 	int64_t src_id;
 	struct fileinfo curfi; /* writer: the file being written */
-	uint64_t file_events, file_dups;
+	uint64_t file_events, file_dups, file_flows;
 	int64_t first_ts, last_ts;
 	double t0, last_progress, last_commit;
 	uint64_t bytes_done, files_done;
@@ -527,6 +540,109 @@ static int on_event(void *ud, const struct ct_event *ev, struct ct_err *err)
 	return batch_op(b, OP_EVENT, (uint32_t)b->nevs++);
 }
 
+static int on_flow(void *ud, const struct ct_flow_rec *r, uint64_t lineno)
+{
+	struct producer *p = ud;
+	struct batch *b = p->cur;
+	if (b->nflows >= BATCH_EVENTS * 2 || b->data.len + r->len * 2 + 256 > BATCH_BYTES) {
+		if (flush_batch(p) < 0)
+			return -1;
+		b = p->cur;
+	}
+	if (b->nflows == b->capflows) {
+		size_t nc = b->capflows ? b->capflows * 2 : 256;
+		struct bflow *nf = realloc(b->flows, nc * sizeof(*nf));
+		if (!nf)
+			return -1;
+		b->flows = nf;
+		b->capflows = nc;
+	}
+	struct bflow *bf = &b->flows[b->nflows];
+	bf->line = lineno;
+	bf->present = 0;
+	bf->extra_off = bf->extra_len = UINT32_MAX;
+	for (int f = 0; f < CT_FF_COUNT; f++) {
+		const struct ct_flow_value *v = &r->v[f];
+		if (!v->present || v->null)
+			continue;
+		bf->present |= 1ULL << f;
+		if (ct_flow_field_is_int((enum ct_flow_field)f)) {
+			bf->i[f] = v->i;
+		} else {
+			bf->off[f] = (uint32_t)b->data.len;
+			bf->len[f] = (uint32_t)v->len;
+			if (ct_buf_append(&b->data, v->s, v->len) < 0)
+				return -1;
+		}
+	}
+	if (r->nunknown) {
+		/* unknown fields, kept as a JSON object of texts */
+		struct ct_buf *d = &b->data;
+		size_t start = d->len;
+		ct_buf_putc(d, '{');
+		for (size_t k = 0; k < r->nunknown; k++) {
+			const char *name = ct_flow_layout_unknown_name(r->layout, k);
+			const struct ct_flow_value *v = &r->unknown[k];
+			if (ct_buf_reserve(d, 6 * (strlen(name) + v->len) + 16) < 0)
+				return -1;
+			if (k)
+				ct_buf_putc(d, ',');
+			ct_buf_putc(d, '"');
+			d->len += ct_json_escape(name, strlen(name), d->p + d->len);
+			ct_buf_append(d, "\":", 2);
+			if (v->null || !v->present) {
+				ct_buf_append(d, "null", 4);
+			} else {
+				ct_buf_putc(d, '"');
+				d->len += ct_json_escape(v->s, v->len, d->p + d->len);
+				ct_buf_putc(d, '"');
+			}
+		}
+		ct_buf_putc(d, '}');
+		bf->extra_off = (uint32_t)start;
+		bf->extra_len = (uint32_t)(d->len - start);
+	}
+	return batch_op(b, OP_FLOW, (uint32_t)b->nflows++);
+}
+
+/* Streams the lines of a flow log through a flow reader. */
+static int read_flow_lines(struct producer *p, struct ct_rbuf *rb, struct ct_flow_reader *fr,
+			   struct ct_err *e)
+{
+	bool skipping = false; /* the rest of an over-long line */
+	for (;;) {
+		char *start = rb->data + rb->pos, *end = rb->data + rb->len;
+		char *nl = memchr(start, '\n', (size_t)(end - start));
+		if (!nl) {
+			if ((size_t)(end - start) > CT_FLOW_MAX_LINE + 1) {
+				if (!skipping && ct_flow_reader_line(fr, start, CT_FLOW_MAX_LINE + 1, e) < 0)
+					return -1;
+				skipping = true;
+				rb->pos = rb->len;
+			}
+			int rc = ct_rbuf_fill(rb, CT_FLOW_MAX_LINE + 2);
+			if (rc < 0) {
+				*e = rb->err;
+				return -1;
+			}
+			if (rc == 0 && rb->eof) {
+				if (rb->pos < rb->len && !skipping &&
+				    ct_flow_reader_line(fr, rb->data + rb->pos, rb->len - rb->pos, e) < 0)
+					return -1;
+				rb->pos = rb->len;
+				return 0;
+			}
+			continue;
+		}
+		if (!skipping && ct_flow_reader_line(fr, start, (size_t)(nl - start), e) < 0)
+			return -1;
+		skipping = false;
+		rb->pos = (size_t)(nl + 1 - rb->data);
+		if (p->failed)
+			return -1;
+	}
+}
+
 static struct fileinfo *begin_file(struct producer *p, const struct fileinfo *info)
 {
 	struct batch *b = p->cur;
@@ -625,8 +741,33 @@ static int read_file(struct producer *p, size_t index)
 	const char *q = ct_json_ws(rb.data, rb.data + rb.len);
 	bool json = q < rb.data + rb.len && (*q == '{' || *q == '[' ||
 					     (rb.len >= 3 && memcmp(rb.data, "\xEF\xBB\xBF", 3) == 0));
-	if (json)
+	bool flow = false;
+	if (json) {
 		fi.kind = "cloudtrail";
+	} else if (rc >= 0) {
+		/* the first line: a flow log header, or a header-less record */
+		const char *l = rb.data + rb.pos, *nl;
+		while (!(nl = memchr(l, '\n', rb.len - rb.pos)) && rb.len - rb.pos < 65536 && ct_rbuf_fill(&rb, 65536) > 0)
+			l = rb.data + rb.pos;
+		size_t ll = nl ? (size_t)(nl - l) : rb.len - rb.pos;
+		if (ll >= 3 && memcmp(l, "\xEF\xBB\xBF", 3) == 0) {
+			l += 3;
+			ll -= 3;
+		}
+		if (ll && l[ll - 1] == '\r')
+			ll--;
+		flow = ct_flow_looks_like_header(l, ll) || ct_flow_looks_like_record(l, ll);
+		if (!flow && ing->opts->flow_format) {
+			struct ct_flow_layout *lay = NULL;
+			struct ct_flow_rec fr_;
+			char why[128];
+			if (ct_flow_layout_from_format(ing->opts->flow_format, &lay, &e) == 0)
+				flow = ct_flow_parse_line(lay, l, ll, &fr_, why, sizeof(why)) == 0;
+			ct_flow_layout_free(lay);
+		}
+		if (flow)
+			fi.kind = "vpcflow";
+	}
 	if (!begin_file(p, &fi)) {
 		ct_rbuf_free(&rb);
 		ct_input_free(in);
@@ -665,7 +806,34 @@ static int read_file(struct producer *p, size_t index)
 			fi.msg_is_error = true;
 			fi.msg_record = e.record;
 		}
-	} else if (rb.len == 0 || q == rb.data + rb.len) {
+	} else if (flow) {
+		struct ct_flow_reader *fr = NULL;
+		if (ct_flow_reader_new(fe->path, ing->opts->flow_format, reader_diag, on_flow, p, &fr, &e) < 0) {
+			fi.action = FA_FAILED;
+			snprintf(fi.msg, sizeof(fi.msg), "%s", e.msg);
+			fi.msg_is_error = true;
+			goto done;
+		}
+		memset(&e, 0, sizeof(e));
+		int r = read_flow_lines(p, &rb, fr, &e);
+		const struct ct_flow_stats *fs = ct_flow_reader_stats(fr);
+		fi.records = fs->records + fs->bad;
+		fi.bad = fs->bad;
+		fi.shape = fs->headers ? "flow-header" : "flow-noheader";
+		ct_flow_reader_free(fr);
+		if (r < 0 && p->failed) {
+			ct_rbuf_free(&rb);
+			ct_input_free(in);
+			return -1;
+		}
+		if (r < 0) {
+			fi.result = CT_RD_BROKEN;
+			snprintf(fi.msg, sizeof(fi.msg), "%s", e.msg[0] ? e.msg : "cannot read the flow log");
+			fi.msg_is_error = true;
+			fi.msg_record = e.record;
+			fi.msg_at_line = true;
+		}
+	} else if (rb.len == 0 || ct_json_ws(rb.data + rb.pos, rb.data + rb.len) == rb.data + rb.len) {
 		fi.action = FA_SKIP;
 		snprintf(fi.msg, sizeof(fi.msg), "empty file: skipped");
 	} else {
@@ -765,7 +933,7 @@ static void emit(struct ingest *ing, enum ct_diag_kind kind, enum ct_diag_where 
 static int file_begin(struct ingest *ing, const struct fileinfo *fi)
 {
 	(void)fi;
-	ing->file_events = ing->file_dups = 0;
+	ing->file_events = ing->file_dups = ing->file_flows = 0;
 	ing->first_ts = INT64_MAX;
 	ing->last_ts = INT64_MIN;
 	ing->src_id = 0;
@@ -817,8 +985,9 @@ static int file_end(struct ingest *ing, const struct fileinfo *fi)
 	case FA_INGEST:
 		ing->st.files_ingested++;
 		if (fi->msg_is_error) {
-			emit(ing, CT_DIAG_ERROR, fi->msg_record ? CT_AT_RECORD : CT_AT_FILE, fe->path,
-			     fi->msg_record, fi->msg);
+			emit(ing, CT_DIAG_ERROR,
+			     !fi->msg_record ? CT_AT_FILE : fi->msg_at_line ? CT_AT_LINE : CT_AT_RECORD,
+			     fe->path, fi->msg_record, fi->msg);
 		}
 		if (fi->bad || fi->msg_is_error)
 			ing->st.files_failed++;
@@ -839,6 +1008,7 @@ static int file_end(struct ingest *ing, const struct fileinfo *fi)
 		.status = status,
 		.records = fi->records,
 		.events = ing->file_events,
+		.flows = ing->file_flows,
 		.duplicates = ing->file_dups,
 		.errors = fi->bad,
 		.first_ts = ing->first_ts == INT64_MAX ? INT64_MIN : ing->first_ts,
@@ -897,6 +1067,41 @@ static int consume_ops(struct ingest *ing, struct batch *b, size_t *pos, bool st
 				ing->first_ts = ev.ts;
 			if (ev.ts > ing->last_ts)
 				ing->last_ts = ev.ts;
+			progress(ing, false, NULL);
+			break;
+		}
+		case OP_FLOW: {
+			const struct bflow *bf = &b->flows[op->idx];
+			struct ct_flowrow fr;
+			fr.line = bf->line;
+			fr.present = bf->present;
+			for (int k = 0; k < CT_FF_COUNT; k++) {
+				if (!(bf->present & (1ULL << k)))
+					continue;
+				fr.i[k] = bf->i[k];
+				fr.s[k] = b->data.p + bf->off[k];
+				fr.len[k] = bf->len[k];
+			}
+			fr.extra = bf->extra_len == UINT32_MAX ? NULL : b->data.p + bf->extra_off;
+			fr.extra_len = bf->extra_len == UINT32_MAX ? 0 : bf->extra_len;
+			if (ensure_source(ing, &ing->curfi) < 0)
+				return -1;
+			bool dup = false;
+			if (ct_writer_flow(ing->w, ing->src_id, &fr, &dup, ing->err) < 0)
+				return -1;
+			if (dup) {
+				ing->file_dups++;
+				ing->st.flow_duplicates++;
+			} else {
+				ing->file_flows++;
+				ing->st.flows++;
+			}
+			if ((bf->present & (1ULL << CT_FF_START))) {
+				if (bf->i[CT_FF_START] < ing->first_ts)
+					ing->first_ts = bf->i[CT_FF_START];
+				if (bf->i[CT_FF_START] > ing->last_ts)
+					ing->last_ts = bf->i[CT_FF_START];
+			}
 			progress(ing, false, NULL);
 			break;
 		}
@@ -1000,11 +1205,29 @@ int ct_ingest(struct ct_index *idx, const char *const *paths, size_t npaths,
 		}
 	}
 	ing.st.files_failed = ing.walk.failed;
-	if (preload_known(&ing, err) < 0 || ct_writer_new(idx, &ing.w, err) < 0)
-		goto out;
-
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int jobs = opts->jobs > 0 ? opts->jobs : (int)(ncpu > 0 ? ncpu : 1);
+	/* A first load builds the pivot indexes once, after the rows are in. */
+	sqlite3 *db = ct_index_db(idx);
+	bool bulk = false;
+	static const char *const tables[] = {"ev", "flow_rows"};
+	for (size_t t = 0; t < CT_ARRAY_SIZE(tables) && ing.walk.n > 0; t++) {
+		sqlite3_stmt *q;
+		char sql[128];
+		snprintf(sql, sizeof(sql), "SELECT NOT EXISTS (SELECT 1 FROM %s)", tables[t]);
+		bool empty = false;
+		if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK) {
+			empty = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0);
+			sqlite3_finalize(q);
+		}
+		if (empty) {
+			if (ct_store_defer_indexes(db, tables[t], ct_index_path(idx), err) < 0)
+				goto out;
+			bulk = true;
+		}
+	}
+	if (preload_known(&ing, err) < 0 || ct_writer_new(idx, jobs > 1, &ing.w, err) < 0)
+		goto out;
 	if (jobs > 64)
 		jobs = 64;
 	ing.nprods = jobs > 1 ? jobs - 1 : 1;
@@ -1103,7 +1326,9 @@ int ct_ingest(struct ct_index *idx, const char *const *paths, size_t npaths,
 		fail = 1;
 	progress(&ing, true, NULL);
 	if (!fail) {
-		sqlite3_exec(ct_index_db(idx), "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+		if (bulk && ct_store_build_indexes(db, ct_index_path(idx), err) < 0)
+			goto out;
+		sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
 		rc = 0;
 	}
 out:

@@ -8,12 +8,14 @@
 #endif
 
 #define CT_MIN_SZ(a, b) ((a) < (b) ? (a) : (b))
-#define FAIL(s, msg, at)                 \
+#define FAILK(s, msg, at, kind)          \
 	do {                             \
 		(s)->err = (msg);        \
 		(s)->errpos = (at);      \
+		(s)->errkind = (kind);   \
 		return CT_JSON_ERR;      \
 	} while (0)
+#define FAIL(s, msg, at) FAILK(s, msg, at, CT_JSON_E_SYNTAX)
 
 /* Validates one UTF-8 sequence starting with lead byte p[0] >= 0x80.
  * Returns its length, 0 when invalid, -1 when it runs past end. */
@@ -110,27 +112,27 @@ int ct_json_string(struct ct_json_scan *s, struct ct_json_str *ret)
 				if (end - p < 6) {
 					for (const unsigned char *h = p + 2; h < end; h++)
 						if (hexval(*h) < 0)
-							FAIL(s, "invalid \\u escape in string", (const char *)p);
+							FAILK(s, "invalid \\u escape in string", (const char *)p, CT_JSON_E_CONTENT);
 					return CT_JSON_MORE;
 				}
 				for (int i = 2; i < 6; i++)
 					if (hexval(p[i]) < 0)
-						FAIL(s, "invalid \\u escape in string", (const char *)p);
+						FAILK(s, "invalid \\u escape in string", (const char *)p, CT_JSON_E_CONTENT);
 				p += 6;
 				continue;
 			default:
-				FAIL(s, "invalid escape in string", (const char *)p);
+				FAILK(s, "invalid escape in string", (const char *)p, CT_JSON_E_CONTENT);
 			}
 		}
 		if (c < 0x20) {
 			if (c == 0)
-				FAIL(s, "NUL byte in string", (const char *)p);
-			FAIL(s, "control character in string", (const char *)p);
+				FAILK(s, "NUL byte in string", (const char *)p, CT_JSON_E_CONTENT);
+			FAILK(s, "control character in string", (const char *)p, CT_JSON_E_CONTENT);
 		}
 		if (c >= 0x80) {
 			int n = utf8_seq(p, end);
 			if (n == 0)
-				FAIL(s, "invalid UTF-8 in string", (const char *)p);
+				FAILK(s, "invalid UTF-8 in string", (const char *)p, CT_JSON_E_CONTENT);
 			if (n < 0)
 				return CT_JSON_MORE;
 			p += n;
@@ -225,7 +227,7 @@ value:
 	case '{':
 	case '[':
 		if (depth + sp + 1 > limit)
-			FAIL(s, "nesting too deep", s->p);
+			FAILK(s, "nesting deeper than 512 levels", s->p, CT_JSON_E_DEPTH);
 		stack[sp++] = *s->p == '{';
 		s->p = ct_json_ws(s->p + 1, end);
 		if (s->p >= end)

@@ -29,7 +29,13 @@ struct ct_json_scan {
 	int max_depth;   /* nesting budget for the value being scanned */
 	const char *err; /* static message on CT_JSON_ERR */
 	const char *errpos;
+	int errkind;     /* enum ct_json_errkind */
 };
+
+/* What broke: the structure (nothing after it can be trusted), bad bytes
+ * inside a string, or the nesting limit (the value's end can still be
+ * found by counting brackets). */
+enum ct_json_errkind { CT_JSON_E_SYNTAX = 0, CT_JSON_E_CONTENT, CT_JSON_E_DEPTH, CT_JSON_E_SIZE };
 
 /* A string value: [s, s+len) are the bytes between the quotes, still
  * escaped when `escaped` is set. */

@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/file.h>
 #include <unistd.h>
 
 #include "ct-config.h"
+#include "flowlog.h"
 #include "util.h"
 
 /* ---- schema ---- */
@@ -60,17 +62,32 @@ static const char schema_sql[] =
 	"  sitype INTEGER, siarn INTEGER, siname INTEGER, screated INTEGER, invby INTEGER,\n"
 	"  srcid INTEGER, ro INTEGER, mgmt INTEGER, mfa INTEGER, console INTEGER\n"
 	");\n"
-	"CREATE INDEX ev_ts ON ev(ts);\n"
+	"CREATE TABLE allowlist(kind TEXT NOT NULL, value TEXT NOT NULL, note TEXT);\n"
+	"CREATE TABLE allow_ip(ip TEXT PRIMARY KEY) WITHOUT ROWID;\n"
+	"CREATE TABLE listed_ip(ip TEXT NOT NULL, list TEXT NOT NULL, PRIMARY KEY(ip, list)) WITHOUT ROWID;\n"
 	"CREATE INDEX ev_event_id ON ev(event_id);\n"
-	"CREATE INDEX ev_dkey ON ev(dkey) WHERE dkey IS NOT NULL;\n"
-	"CREATE INDEX ev_name ON ev(event_name, ts);\n"
-	"CREATE INDEX ev_source ON ev(event_source, ts);\n"
-	"CREATE INDEX ev_akey ON ev(akey, ts) WHERE akey IS NOT NULL;\n"
-	"CREATE INDEX ev_iarn ON ev(iarn, ts) WHERE iarn IS NOT NULL;\n"
-	"CREATE INDEX ev_siarn ON ev(siarn, ts) WHERE siarn IS NOT NULL;\n"
-	"CREATE INDEX ev_ip ON ev(ip, ts) WHERE ip IS NOT NULL;\n"
-	"CREATE INDEX ev_acct ON ev(acct, ts);\n"
-	"CREATE INDEX ev_ecode ON ev(ecode, ts) WHERE ecode IS NOT NULL;\n";
+	"CREATE INDEX ev_dkey ON ev(dkey) WHERE dkey IS NOT NULL;\n";
+
+/* The pivot indexes.  A first load into an empty index builds them after
+ * the rows are in (sorting once is about three times cheaper than keeping
+ * them up to date row by row); meta 'indexes' = 'pending' marks the time
+ * in between, so an interrupted load gets them on the next open. */
+static const char *const pivot_indexes[][3] = {
+	{"ev", "ev_ts", "ev(ts)"},
+	{"ev", "ev_name", "ev(event_name, ts)"},
+	{"ev", "ev_source", "ev(event_source, ts)"},
+	{"ev", "ev_akey", "ev(akey, ts) WHERE akey IS NOT NULL"},
+	{"ev", "ev_iarn", "ev(iarn, ts) WHERE iarn IS NOT NULL"},
+	{"ev", "ev_ip", "ev(ip, ts) WHERE ip IS NOT NULL"},
+	{"ev", "ev_acct", "ev(acct, ts)"},
+	{"ev", "ev_ecode", "ev(ecode, ts) WHERE ecode IS NOT NULL"},
+	{"flow_rows", "flow_start", "flow_rows(start)"},
+	{"flow_rows", "flow_srcaddr", "flow_rows(srcaddr, start)"},
+	{"flow_rows", "flow_dstaddr", "flow_rows(dstaddr, start)"},
+	{"flow_rows", "flow_dstport", "flow_rows(dstport, start)"},
+	{"flow_rows", "flow_interface", "flow_rows(interface_id, start)"},
+	{"flow_rows", "flow_action", "flow_rows(action, start)"},
+};
 
 /* The events view: dictionary columns joined, JSON columns taken from the
  * verbatim record.  %s is the record expression. */
@@ -346,6 +363,28 @@ static int exec(sqlite3 *db, const char *sql, const char *path, struct ct_err *e
 	return 0;
 }
 
+/* flow_rows: one column per flow field (snake_case name), integers for
+ * numeric fields, start/end in ms; the flows view adds ISO times. */
+static char *flow_schema_sql(void)
+{
+	struct ct_buf b = {0};
+	ct_buf_printf(&b, "CREATE TABLE flow_rows(\n  id INTEGER PRIMARY KEY,\n  src INTEGER NOT NULL,\n"
+			  "  line INTEGER NOT NULL,\n  dkey INTEGER NOT NULL");
+	for (int f = 0; f < CT_FF_COUNT; f++)
+		ct_buf_printf(&b, ",\n  \"%s\" %s", ct_flow_field_column((enum ct_flow_field)f),
+			      ct_flow_field_is_int((enum ct_flow_field)f) ? "INTEGER" : "TEXT");
+	ct_buf_printf(&b, ",\n  extra TEXT\n);\nCREATE UNIQUE INDEX flow_dkey ON flow_rows(dkey);\n");
+	ct_buf_printf(&b, "CREATE VIEW flows AS SELECT id");
+	for (int f = 0; f < CT_FF_COUNT; f++) {
+		const char *c = ct_flow_field_column((enum ct_flow_field)f);
+		ct_buf_printf(&b, ", \"%s\"", c);
+		if (f == CT_FF_START || f == CT_FF_END)
+			ct_buf_printf(&b, ", strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ', \"%s\" / 1000.0, 'unixepoch') AS %s_time", c, c);
+	}
+	ct_buf_printf(&b, ", extra, src AS source_id, line AS source_line FROM flow_rows;\n");
+	return b.p;
+}
+
 static int create_schema(sqlite3 *db, const char *path, struct ct_err *err)
 {
 	if (exec(db, "BEGIN IMMEDIATE", path, err) < 0)
@@ -362,12 +401,18 @@ static int create_schema(sqlite3 *db, const char *path, struct ct_err *err)
 		struct ct_buf b = {0};
 		char ts[32];
 		ct_time_format(ct_time_now_ms(), ts);
+		ct_buf_printf(&b, "%s", schema_sql);
+		char *flows = flow_schema_sql();
+		ct_buf_printf(&b, "%s", flows);
+		free(flows);
+		for (size_t i = 0; i < CT_ARRAY_SIZE(pivot_indexes); i++)
+			ct_buf_printf(&b, "CREATE INDEX %s ON %s;\n", pivot_indexes[i][1], pivot_indexes[i][2]);
 		ct_buf_printf(&b,
-			      "%sCREATE VIEW events AS %s;\n"
+			      "CREATE VIEW events AS %s;\n"
 			      "INSERT INTO meta VALUES('created_by', 'ctscan %s');\n"
 			      "INSERT INTO meta VALUES('created_at', '%s');\n"
 			      "PRAGMA user_version = %d;\n",
-			      schema_sql, view, CT_VERSION, ts, CT_SCHEMA_VERSION);
+			      view, CT_VERSION, ts, CT_SCHEMA_VERSION);
 		free(view);
 		int rc = exec(db, b.p, path, err);
 		ct_buf_free(&b);
@@ -441,12 +486,12 @@ int ct_index_open(const char *path, int flags, struct ct_index **ret_idx, struct
 	if (exec(idx->db, "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;", path, err) < 0)
 		goto fail;
 	if (writable) {
-		if (exec(idx->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", path, err) < 0)
+		if (exec(idx->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 32768;", path, err) < 0)
 			goto fail;
 	}
 	if (check_version(idx->db, path, writable, err) < 0)
 		goto fail;
-	if (writable && create_schema(idx->db, path, err) < 0)
+	if (writable && (create_schema(idx->db, path, err) < 0 || ct_store_build_indexes(idx->db, path, err) < 0))
 		goto fail;
 	if (ct_store_register_functions(idx->db) != SQLITE_OK || ct_sqlfn_register(idx->db, err) < 0) {
 		if (!err || !err->msg[0])
@@ -504,6 +549,50 @@ void ct_index_free(struct ct_index *idx)
 	free(idx);
 }
 
+int ct_store_defer_indexes(sqlite3 *db, const char *table, const char *path, struct ct_err *err)
+{
+	struct ct_buf b = {0};
+	ct_buf_printf(&b, "BEGIN IMMEDIATE;\nINSERT OR REPLACE INTO meta VALUES('pending_indexes:%s', 'pending');\n",
+		      table);
+	for (size_t i = 0; i < CT_ARRAY_SIZE(pivot_indexes); i++)
+		if (strcmp(pivot_indexes[i][0], table) == 0)
+			ct_buf_printf(&b, "DROP INDEX IF EXISTS %s;\n", pivot_indexes[i][1]);
+	ct_buf_printf(&b, "COMMIT;");
+	int rc = exec(db, b.p, path, err);
+	ct_buf_free(&b);
+	if (rc < 0)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+int ct_store_build_indexes(sqlite3 *db, const char *path, struct ct_err *err)
+{
+	sqlite3_stmt *st;
+	struct ct_buf b = {0};
+	if (sqlite3_prepare_v2(db, "SELECT substr(key, 17) FROM meta WHERE key LIKE 'pending_indexes:%'", -1, &st,
+			       NULL) != SQLITE_OK)
+		return 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		for (size_t i = 0; t && i < CT_ARRAY_SIZE(pivot_indexes); i++)
+			if (strcmp(pivot_indexes[i][0], t) == 0)
+				ct_buf_printf(&b, "CREATE INDEX IF NOT EXISTS %s ON %s;\n", pivot_indexes[i][1],
+					      pivot_indexes[i][2]);
+	}
+	sqlite3_finalize(st);
+	if (!b.p)
+		return 0;
+	struct ct_buf all = {0};
+	ct_buf_printf(&all, "PRAGMA threads = 2;\nBEGIN IMMEDIATE;\n%sDELETE FROM meta WHERE key LIKE 'pending_indexes:%%';\n"
+			    "COMMIT;\nPRAGMA threads = 0;", b.p);
+	ct_buf_free(&b);
+	int rc = exec(db, all.p, path, err);
+	ct_buf_free(&all);
+	if (rc < 0)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
 int ct_store_source_known(sqlite3 *db, const char *sha256, char **ret_path, struct ct_err *err)
 {
 	sqlite3_stmt *st;
@@ -538,6 +627,7 @@ struct dict_ent {
 struct ct_writer {
 	struct ct_index *idx;
 	sqlite3 *db;
+	sqlite3_stmt *ins_flow, *get_flow;
 	sqlite3_stmt *ins_ev, *dup_eid, *dup_key, *ins_str, *get_str, *ins_blk, *ins_src, *upd_src;
 	/* dictionary cache */
 	struct dict_ent *tab;
@@ -547,11 +637,75 @@ struct ct_writer {
 	struct ct_buf blk;
 	int64_t blk_id;
 	struct libdeflate_compressor *comp;
-	char *cbuf;
-	size_t cbuf_cap;
 	uint64_t pending;
 	bool in_tx;
+	/* block compression on a worker thread: the writer decides what goes
+	 * in a block and its id, the worker deflates, the writer inserts the
+	 * finished blocks before any commit */
+	bool threaded;
+	pthread_t cthread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct cjob *todo, *todo_tail, *done;
+	int inflight;
+	bool stop;
 };
+
+struct cjob {
+	int64_t id;
+	struct ct_buf raw;
+	char *out;
+	size_t outlen;
+	struct cjob *next;
+};
+
+#define MAX_INFLIGHT 4
+
+/* Deflates a block into *ret (stored as is when that is not smaller). */
+static int deflate_block(struct libdeflate_compressor *comp, const char *raw, size_t len, char **ret,
+			 size_t *ret_len)
+{
+	size_t bound = libdeflate_zlib_compress_bound(comp, len);
+	char *out = malloc(bound > len ? bound : len);
+	if (!out)
+		return -1;
+	size_t n = libdeflate_zlib_compress(comp, raw, len, out, bound);
+	if (n == 0 || n >= len) { /* stored: size == length, as sqlar does */
+		memcpy(out, raw, len);
+		n = len;
+	}
+	*ret = out;
+	*ret_len = n;
+	return 0;
+}
+
+static void *compressor_main(void *arg)
+{
+	struct ct_writer *w = arg;
+	struct libdeflate_compressor *comp = libdeflate_alloc_compressor(1);
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->todo && !w->stop)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (!w->todo)
+			break;
+		struct cjob *j = w->todo;
+		w->todo = j->next;
+		if (!w->todo)
+			w->todo_tail = NULL;
+		pthread_mutex_unlock(&w->mu);
+		if (!comp || deflate_block(comp, j->raw.p, j->raw.len, &j->out, &j->outlen) < 0)
+			j->out = NULL;
+		pthread_mutex_lock(&w->mu);
+		j->next = w->done;
+		w->done = j;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	if (comp)
+		libdeflate_free_compressor(comp);
+	return NULL;
+}
 
 static int sql_err(struct ct_writer *w, struct ct_err *err)
 {
@@ -674,13 +828,129 @@ static int next_block_id(struct ct_writer *w, struct ct_err *err)
 	return 0;
 }
 
-int ct_writer_new(struct ct_index *idx, struct ct_writer **ret, struct ct_err *err)
+/* The fields that identify a flow record whatever the layout it came in. */
+static const enum ct_flow_field flow_key_fields[] = {
+	CT_FF_ACCOUNT_ID, CT_FF_INTERFACE_ID, CT_FF_SRCADDR, CT_FF_DSTADDR, CT_FF_SRCPORT,
+	CT_FF_DSTPORT, CT_FF_PROTOCOL, CT_FF_PACKETS, CT_FF_BYTES, CT_FF_START,
+	CT_FF_END, CT_FF_ACTION, CT_FF_LOG_STATUS,
+};
+
+static int prep_flow(struct ct_writer *w, struct ct_err *err)
+{
+	struct ct_buf b = {0}, k = {0};
+	ct_buf_printf(&b, "INSERT INTO flow_rows(src, line, dkey");
+	for (int f = 0; f < CT_FF_COUNT; f++)
+		ct_buf_printf(&b, ", \"%s\"", ct_flow_field_column((enum ct_flow_field)f));
+	ct_buf_printf(&b, ", extra) VALUES(?, ?, ?");
+	for (int f = 0; f < CT_FF_COUNT; f++)
+		ct_buf_printf(&b, ", ?");
+	ct_buf_printf(&b, ", ?)");
+	ct_buf_printf(&k, "SELECT ");
+	for (size_t i = 0; i < CT_ARRAY_SIZE(flow_key_fields); i++)
+		ct_buf_printf(&k, "%s\"%s\"", i ? ", " : "", ct_flow_field_column(flow_key_fields[i]));
+	ct_buf_printf(&k, " FROM flow_rows WHERE dkey = ?");
+	int rc = prep(w, b.p, &w->ins_flow, err) < 0 || prep(w, k.p, &w->get_flow, err) < 0 ? -1 : 0;
+	ct_buf_free(&b);
+	ct_buf_free(&k);
+	return rc;
+}
+
+/* The identity of a flow: its key fields, as text, with separators. */
+static void flow_key_text(const struct ct_flowrow *fr, struct ct_buf *out)
+{
+	ct_buf_reset(out);
+	for (size_t i = 0; i < CT_ARRAY_SIZE(flow_key_fields); i++) {
+		enum ct_flow_field f = flow_key_fields[i];
+		if (!(fr->present & (1ULL << f)))
+			ct_buf_append(out, "-", 1);
+		else if (ct_flow_field_is_int(f))
+			ct_buf_printf(out, "%lld", (long long)fr->i[f]);
+		else
+			ct_buf_append(out, fr->s[f], fr->len[f]);
+		ct_buf_putc(out, '\x1f');
+	}
+}
+
+static void row_key_text(sqlite3_stmt *st, struct ct_buf *out)
+{
+	ct_buf_reset(out);
+	for (size_t i = 0; i < CT_ARRAY_SIZE(flow_key_fields); i++) {
+		if (sqlite3_column_type(st, (int)i) == SQLITE_NULL)
+			ct_buf_append(out, "-", 1);
+		else if (ct_flow_field_is_int(flow_key_fields[i]))
+			ct_buf_printf(out, "%lld", (long long)sqlite3_column_int64(st, (int)i));
+		else
+			ct_buf_append(out, sqlite3_column_text(st, (int)i), (size_t)sqlite3_column_bytes(st, (int)i));
+		ct_buf_putc(out, '\x1f');
+	}
+}
+
+int ct_writer_flow(struct ct_writer *w, int64_t source_id, const struct ct_flowrow *fr, bool *ret_dup,
+		   struct ct_err *err)
+{
+	struct ct_buf key = {0}, other = {0};
+	flow_key_text(fr, &key);
+	uint64_t dkey = ct_hash64(key.p, key.len, 0x51ed27) >> 1;
+	sqlite3_stmt *st = w->ins_flow;
+	int rc = 0;
+	*ret_dup = false;
+	for (int probe = 0; probe < 8; probe++, dkey = (dkey + 1) & (UINT64_MAX >> 1)) {
+		sqlite3_bind_int64(st, 1, source_id);
+		sqlite3_bind_int64(st, 2, (int64_t)fr->line);
+		sqlite3_bind_int64(st, 3, (int64_t)dkey);
+		for (int f = 0; f < CT_FF_COUNT; f++) {
+			if (!(fr->present & (1ULL << f)))
+				sqlite3_bind_null(st, 4 + f);
+			else if (ct_flow_field_is_int((enum ct_flow_field)f))
+				sqlite3_bind_int64(st, 4 + f, fr->i[f]);
+			else
+				sqlite3_bind_text(st, 4 + f, fr->s[f], (int)fr->len[f], SQLITE_STATIC);
+		}
+		if (fr->extra)
+			sqlite3_bind_text(st, 4 + CT_FF_COUNT, fr->extra, (int)fr->extra_len, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 4 + CT_FF_COUNT);
+		int r = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (r == SQLITE_DONE)
+			goto out;
+		if (r != SQLITE_CONSTRAINT) {
+			rc = sql_err(w, err);
+			goto out;
+		}
+		/* the key is taken: the same flow, or (very rarely) another one */
+		sqlite3_bind_int64(w->get_flow, 1, (int64_t)dkey);
+		r = sqlite3_step(w->get_flow);
+		if (r == SQLITE_ROW)
+			row_key_text(w->get_flow, &other);
+		sqlite3_reset(w->get_flow);
+		if (r != SQLITE_ROW) {
+			rc = sql_err(w, err);
+			goto out;
+		}
+		if (other.len == key.len && memcmp(other.p, key.p, key.len) == 0) {
+			*ret_dup = true;
+			goto out;
+		}
+	}
+	rc = ct_err_set(err, CT_E_SYSTEM, w->idx->path, 0, "cannot place a flow record (hash collisions)");
+out:
+	ct_buf_free(&key);
+	ct_buf_free(&other);
+	return rc;
+}
+
+int ct_writer_new(struct ct_index *idx, bool threaded, struct ct_writer **ret, struct ct_err *err)
 {
 	struct ct_writer *w = calloc(1, sizeof(*w));
 	if (!w)
 		return ct_err_set(err, CT_E_NOMEM, idx->path, 0, "out of memory");
 	w->idx = idx;
 	w->db = idx->db;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	if (threaded && pthread_create(&w->cthread, NULL, compressor_main, w) == 0)
+		w->threaded = true;
 	if (dict_resize(w, 1 << 16) < 0 || !(w->comp = libdeflate_alloc_compressor(1))) {
 		ct_writer_free(w);
 		return ct_err_set(err, CT_E_NOMEM, idx->path, 0, "out of memory");
@@ -707,7 +977,7 @@ int ct_writer_new(struct ct_index *idx, struct ct_writer **ret, struct ct_err *e
 		 " records = ?, events = ?, flows = ?, duplicates = ?, errors = ?, first_event_time = ?,"
 		 " last_event_time = ?, message = ? WHERE id = ?",
 		 &w->upd_src, err) < 0 ||
-	    preload_dict(w, err) < 0 || next_block_id(w, err) < 0) {
+	    prep_flow(w, err) < 0 || preload_dict(w, err) < 0 || next_block_id(w, err) < 0) {
 		ct_writer_free(w);
 		return -1;
 	}
@@ -719,9 +989,26 @@ void ct_writer_free(struct ct_writer *w)
 {
 	if (!w)
 		return;
+	if (w->threaded) {
+		pthread_mutex_lock(&w->mu);
+		w->stop = true;
+		pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		pthread_join(w->cthread, NULL);
+		for (struct cjob *j = w->done, *nx; j; j = nx) {
+			nx = j->next;
+			free(j->out);
+			ct_buf_free(&j->raw);
+			free(j);
+		}
+	}
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
 	if (w->in_tx)
 		sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_finalize(w->ins_ev);
+	sqlite3_finalize(w->ins_flow);
+	sqlite3_finalize(w->get_flow);
 	sqlite3_finalize(w->dup_eid);
 	sqlite3_finalize(w->dup_key);
 	sqlite3_finalize(w->ins_str);
@@ -732,7 +1019,6 @@ void ct_writer_free(struct ct_writer *w)
 	if (w->comp)
 		libdeflate_free_compressor(w->comp);
 	free(w->tab);
-	free(w->cbuf);
 	ct_buf_free(&w->arena);
 	ct_buf_free(&w->blk);
 	free(w);
@@ -748,31 +1034,79 @@ int ct_writer_begin(struct ct_writer *w, struct ct_err *err)
 	return 0;
 }
 
-static int flush_block(struct ct_writer *w, struct ct_err *err)
+static int insert_block(struct ct_writer *w, int64_t id, size_t size, const void *data, size_t n,
+			struct ct_err *err)
 {
-	if (w->blk.len == 0)
-		return 0;
-	size_t bound = libdeflate_zlib_compress_bound(w->comp, w->blk.len);
-	if (bound > w->cbuf_cap) {
-		char *p = realloc(w->cbuf, bound);
-		if (!p)
-			return ct_err_set(err, CT_E_NOMEM, w->idx->path, 0, "out of memory");
-		w->cbuf = p;
-		w->cbuf_cap = bound;
-	}
-	size_t n = libdeflate_zlib_compress(w->comp, w->blk.p, w->blk.len, w->cbuf, bound);
-	const void *data = w->cbuf;
-	if (n == 0 || n >= w->blk.len) { /* stored: size == length, as sqlar does */
-		data = w->blk.p;
-		n = w->blk.len;
-	}
-	sqlite3_bind_int64(w->ins_blk, 1, w->blk_id);
-	sqlite3_bind_int64(w->ins_blk, 2, (int64_t)w->blk.len);
+	sqlite3_bind_int64(w->ins_blk, 1, id);
+	sqlite3_bind_int64(w->ins_blk, 2, (int64_t)size);
 	sqlite3_bind_blob(w->ins_blk, 3, data, (int)n, SQLITE_STATIC);
 	int rc = sqlite3_step(w->ins_blk);
 	sqlite3_reset(w->ins_blk);
 	if (rc != SQLITE_DONE)
 		return sql_err(w, err);
+	return 0;
+}
+
+/* Inserts the blocks the worker has finished; with `all`, waits for every
+ * block in flight.  Also waits while too many are in flight. */
+static int drain_blocks(struct ct_writer *w, bool all, struct ct_err *err)
+{
+	int rc = 0;
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->done && w->inflight > 0 && (all || w->inflight >= MAX_INFLIGHT))
+			pthread_cond_wait(&w->cv, &w->mu);
+		struct cjob *j = w->done;
+		if (!j)
+			break;
+		w->done = j->next;
+		w->inflight--;
+		pthread_mutex_unlock(&w->mu);
+		if (rc == 0) {
+			if (!j->out)
+				rc = ct_err_set(err, CT_E_NOMEM, w->idx->path, 0, "out of memory compressing a block");
+			else
+				rc = insert_block(w, j->id, j->raw.len, j->out, j->outlen, err);
+		}
+		free(j->out);
+		ct_buf_free(&j->raw);
+		free(j);
+		pthread_mutex_lock(&w->mu);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return rc;
+}
+
+static int flush_block(struct ct_writer *w, struct ct_err *err)
+{
+	if (w->blk.len == 0)
+		return 0;
+	if (w->threaded) {
+		struct cjob *j = calloc(1, sizeof(*j));
+		if (!j)
+			return ct_err_set(err, CT_E_NOMEM, w->idx->path, 0, "out of memory");
+		j->id = w->blk_id++;
+		j->raw = w->blk; /* the job takes the buffer */
+		memset(&w->blk, 0, sizeof(w->blk));
+		pthread_mutex_lock(&w->mu);
+		if (w->todo_tail)
+			w->todo_tail->next = j;
+		else
+			w->todo = j;
+		w->todo_tail = j;
+		w->inflight++;
+		pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		return drain_blocks(w, false, err);
+	}
+	char *out;
+	size_t n;
+	if (deflate_block(w->comp, w->blk.p, w->blk.len, &out, &n) < 0)
+		return ct_err_set(err, CT_E_NOMEM, w->idx->path, 0, "out of memory");
+	int rc = insert_block(w, w->blk_id, w->blk.len, out, n, err);
+	free(out);
+	if (rc < 0)
+		return -1;
 	w->blk_id++;
 	ct_buf_reset(&w->blk);
 	return 0;
@@ -782,7 +1116,7 @@ int ct_writer_commit(struct ct_writer *w, struct ct_err *err)
 {
 	if (!w->in_tx)
 		return 0;
-	if (flush_block(w, err) < 0)
+	if (flush_block(w, err) < 0 || (w->threaded && drain_blocks(w, true, err) < 0))
 		return -1;
 	if (sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		return sql_err(w, err);

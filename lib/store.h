@@ -46,7 +46,8 @@ struct ct_source_info {
 
 struct ct_writer;
 
-int ct_writer_new(struct ct_index *idx, struct ct_writer **ret, struct ct_err *err);
+/* threaded: deflate blocks on a worker thread. */
+int ct_writer_new(struct ct_index *idx, bool threaded, struct ct_writer **ret, struct ct_err *err);
 void ct_writer_free(struct ct_writer *w);
 int ct_writer_begin(struct ct_writer *w, struct ct_err *err);
 /* Flushes the open block and commits. */
@@ -59,10 +60,29 @@ int ct_writer_source_finish(struct ct_writer *w, int64_t id, const struct ct_sou
 /* Adds one event; *ret_dup is set when it was already in the index. */
 int ct_writer_event(struct ct_writer *w, int64_t source_id, const struct ct_event *ev, bool *ret_dup,
 		    struct ct_err *err);
+/* One flow record for the writer: per field, present (not `-`), the
+ * integer (numeric fields, start/end in ms) or the text. */
+struct ct_flowrow {
+	uint64_t line;
+	uint64_t present; /* bit per enum ct_flow_field */
+	int64_t i[64];
+	const char *s[64];
+	size_t len[64];
+	const char *extra; /* unknown fields as a JSON object, or NULL */
+	size_t extra_len;
+};
+int ct_writer_flow(struct ct_writer *w, int64_t source_id, const struct ct_flowrow *fr, bool *ret_dup,
+		   struct ct_err *err);
+
 /* Raw bytes written since the last commit. */
 uint64_t ct_writer_pending(const struct ct_writer *w);
 /* Dictionary id of a string (creating it), for other tables. */
 int ct_writer_str(struct ct_writer *w, const char *s, size_t len, int64_t *ret_id, struct ct_err *err);
+
+/* Drops the pivot indexes before a first load into an empty index, and
+ * builds whatever is pending (after the load, or after one was killed). */
+int ct_store_defer_indexes(sqlite3 *db, const char *table, const char *path, struct ct_err *err);
+int ct_store_build_indexes(sqlite3 *db, const char *path, struct ct_err *err);
 
 /* Looks up a source by content hash; returns 1 and the path when known. */
 int ct_store_source_known(sqlite3 *db, const char *sha256, char **ret_path, struct ct_err *err);
