@@ -52,11 +52,11 @@ static int exec_info(struct ct_cli *cli, int argc, char **argv)
 	};
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+d:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:d:", opts, NULL)) != -1) {
 		if (c == 'd')
 			cli->index_path = optarg;
 		else
-			return ct_cli_usage(ct_cli_current);
+			return ct_cli_badopt(c, argv);
 	}
 	if (optind < argc) {
 		ct_cli_error("info takes no arguments");
@@ -101,6 +101,42 @@ static int exec_info(struct ct_cli *cli, int argc, char **argv)
 	    list(db, "event sources",
 		 "SELECT event_source, count(*) FROM ev GROUP BY event_source ORDER BY 2 DESC, 1", 15))
 		goto sqlerr;
+	long long flows, nodata, skipdata, ifaces;
+	if (scalar(db, "SELECT count(*) FROM flow_rows", &flows) ||
+	    scalar(db, "SELECT count(*) FROM flow_rows WHERE log_status = 'NODATA'", &nodata) ||
+	    scalar(db, "SELECT count(*) FROM flow_rows WHERE log_status = 'SKIPDATA'", &skipdata) ||
+	    scalar(db, "SELECT count(DISTINCT interface_id) FROM flow_rows", &ifaces))
+		goto sqlerr;
+	printf("flows:          %lld (%lld interfaces; gaps: %lld NODATA, %lld SKIPDATA)\n", flows, ifaces, nodata,
+	       skipdata);
+	if (flows) {
+		if (sqlite3_prepare_v2(db, "SELECT ts_iso(min(start)), ts_iso(max(\"end\")) FROM flow_rows", -1, &q,
+				       NULL) != SQLITE_OK)
+			goto sqlerr;
+		if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL)
+			printf("flow time range: %s .. %s\n", sqlite3_column_text(q, 0), sqlite3_column_text(q, 1));
+		sqlite3_finalize(q);
+		if (list(db, "flow interfaces",
+			 "SELECT interface_id, count(*) FROM flow_rows GROUP BY interface_id ORDER BY 2 DESC, 1", 10))
+			goto sqlerr;
+		if (sqlite3_prepare_v2(db,
+				       "SELECT coalesce(interface_id, '-'), log_status, ts_iso(start), ts_iso(\"end\")"
+				       " FROM flow_rows WHERE log_status IN ('NODATA', 'SKIPDATA') ORDER BY start, id",
+				       -1, &q, NULL) != SQLITE_OK)
+			goto sqlerr;
+		printf("flow log gaps:\n");
+		int g = 0;
+		while (sqlite3_step(q) == SQLITE_ROW) {
+			if (g++ < 20)
+				printf("  %s %s %s .. %s\n", sqlite3_column_text(q, 0), sqlite3_column_text(q, 1),
+				       sqlite3_column_text(q, 2), sqlite3_column_text(q, 3));
+		}
+		if (!g)
+			printf("  (none)\n");
+		else if (g > 20)
+			printf("  ... and %d more\n", g - 20);
+		sqlite3_finalize(q);
+	}
 	if (sqlite3_prepare_v2(db,
 			       "SELECT path, status, errors, coalesce(message, '') FROM sources"
 			       " WHERE status IN ('partial', 'truncated') ORDER BY id",
@@ -126,7 +162,7 @@ sqlerr:
 const struct ct_cmd cmd_info = {
 	.name = "info",
 	.usage = "info [-d INDEX]",
-	.summary = "summarise the index: events, sources, time range, accounts, regions, errors",
+	.summary = "summarise the index: events, flows, sources, time range, accounts, regions, errors",
 	.flags = CMD_NEEDS_INDEX,
 	.exec = exec_info,
 	.help = "  -d, --index INDEX   the index (default $CTSCAN_DB, else ./ctscan.db)\n",

@@ -36,7 +36,7 @@ static int exec_ingest(struct ct_cli *cli, int argc, char **argv)
 	struct ct_ingest_opts io = {0};
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+d:j:q", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:d:j:q", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			cli->index_path = optarg;
@@ -58,7 +58,7 @@ static int exec_ingest(struct ct_cli *cli, int argc, char **argv)
 			io.flow_format = optarg;
 			break;
 		default:
-			return ct_cli_usage(ct_cli_current);
+			return ct_cli_badopt(c, argv);
 		}
 	}
 	if (optind >= argc) {

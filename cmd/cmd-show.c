@@ -13,11 +13,11 @@ static int exec_show(struct ct_cli *cli, int argc, char **argv)
 	};
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+d:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:d:", opts, NULL)) != -1) {
 		if (c == 'd')
 			cli->index_path = optarg;
 		else
-			return ct_cli_usage(ct_cli_current);
+			return ct_cli_badopt(c, argv);
 	}
 	if (optind >= argc) {
 		ct_cli_error("show needs at least one EVENTID");

@@ -2,6 +2,7 @@
 #include "cmd.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,4 +142,16 @@ int ct_cli_open_index(struct ct_cli *cli)
 	if (ct_index_open(cli->index_path, flags, &cli->idx, &err) < 0)
 		return ct_cli_report(&err);
 	return 0;
+}
+
+int ct_cli_badopt(int c, char **argv)
+{
+	const char *opt = optind > 0 ? argv[optind - 1] : "?";
+	if (c == ':')
+		ct_cli_error("option '%s' needs a value", opt);
+	else if (optopt > 0 && optopt < 256 && !(opt[0] == '-' && opt[1] == '-'))
+		ct_cli_error("unknown option '-%c'", optopt);
+	else
+		ct_cli_error("unknown option '%s'", opt);
+	return ct_cli_usage(ct_cli_current);
 }

@@ -44,6 +44,9 @@ void ct_cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int ct_cli_report(const struct ct_err *err);
 /* The diag callback: prints diagnostics; ud is the struct ct_cli. */
 void ct_cli_diag(void *ud, const struct ct_diag *d);
+/* For getopt_long's '?' and ':' (optstrings start with "+:", opterr is 0):
+ * names the bad option, prints the usage, returns exit code 2. */
+int ct_cli_badopt(int c, char **argv);
 /* Usage of one command to stderr, exit code 2 (returned). */
 int ct_cli_usage(const struct ct_cmd *cmd);
 /* Full help of one command to stdout, exit code 0 (returned). */

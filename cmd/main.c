@@ -1,5 +1,6 @@
 /* main.c - ctscan: command-line forensic analyzer for AWS logs. */
 #include <errno.h>
+#include <getopt.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,6 +11,12 @@
 
 #include "cmd.h"
 #include "ct-config.h"
+
+static void short_usage(void)
+{
+	fprintf(stderr, "usage: ctscan [--version] [--help] COMMAND [ARGS]\n"
+			"Try 'ctscan --help' for the list of commands.\n");
+}
 
 static void usage(FILE *f)
 {
@@ -34,7 +41,7 @@ static const struct ct_cmd *lookup(const char *name)
 		fputc('\n', stderr);
 	} else {
 		fprintf(stderr, "ctscan: unknown command '%s'\n", name);
-		usage(stderr);
+		short_usage();
 	}
 	return NULL;
 }
@@ -75,8 +82,9 @@ int main(int argc, char **argv)
 			cli.term_width = atoi(cols);
 	}
 
+	opterr = 0;
 	if (argc < 2) {
-		usage(stderr);
+		short_usage();
 		return CT_EXIT_USAGE;
 	}
 	const char *a = argv[1];
@@ -90,7 +98,7 @@ int main(int argc, char **argv)
 	}
 	if (a[0] == '-') {
 		fprintf(stderr, "ctscan: unknown option '%s'\n", a);
-		usage(stderr);
+		short_usage();
 		return CT_EXIT_USAGE;
 	}
 	if (strcmp(a, "help") == 0) {

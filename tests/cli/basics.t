@@ -1,0 +1,65 @@
+# ctscan's global options, help and usage errors
+$ ctscan --version
+>~ ctscan 0.1.0 (sqlite *)
+
+$ ctscan
+? 2
+! usage: ctscan [--version] [--help] COMMAND [ARGS]
+! Try 'ctscan --help' for the list of commands.
+
+$ ctscan frob
+? 2
+! ctscan: unknown command 'frob'
+! usage: ctscan [--version] [--help] COMMAND [ARGS]
+! Try 'ctscan --help' for the list of commands.
+
+$ ctscan --frob
+? 2
+! ctscan: unknown option '--frob'
+! usage: ctscan [--version] [--help] COMMAND [ARGS]
+! Try 'ctscan --help' for the list of commands.
+
+$ ctscan i
+? 2
+! ctscan: ambiguous command 'i', could be: ingest info
+
+$ ctscan inf -d nope.db
+? 2
+! ctscan: 'nope.db': no index here: run 'ctscan ingest -d nope.db PATH...' first (or set -d / $CTSCAN_DB)
+
+$ ctscan ingest
+? 2
+! ctscan: ingest needs at least one PATH (a file, a directory, or - for standard input)
+! usage: ctscan ingest [-d INDEX] [-j JOBS] [-q] [--flow-format FORMAT] PATH...
+! Try 'ctscan ingest --help' for more information.
+
+$ ctscan ingest -j 0 x
+? 2
+! ctscan: -j takes a number of jobs from 1 to 64, not '0'
+! usage: ctscan ingest [-d INDEX] [-j JOBS] [-q] [--flow-format FORMAT] PATH...
+! Try 'ctscan ingest --help' for more information.
+
+$ ctscan ingest --bogus x
+? 2
+! ctscan: unknown option '--bogus'
+! usage: ctscan ingest [-d INDEX] [-j JOBS] [-q] [--flow-format FORMAT] PATH...
+! Try 'ctscan ingest --help' for more information.
+
+$ ctscan ingest -d
+? 2
+! ctscan: option '-d' needs a value
+! usage: ctscan ingest [-d INDEX] [-j JOBS] [-q] [--flow-format FORMAT] PATH...
+! Try 'ctscan ingest --help' for more information.
+
+$ ctscan show -x
+? 2
+! ctscan: unknown option '-x'
+! usage: ctscan show [-d INDEX] EVENTID...
+! Try 'ctscan show --help' for more information.
+
+$ ctscan help nosuch
+? 2
+! ctscan: unknown command 'nosuch'
+! usage: ctscan [--version] [--help] COMMAND [ARGS]
+! Try 'ctscan --help' for the list of commands.
+
