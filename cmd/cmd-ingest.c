@@ -74,6 +74,10 @@ static int exec_ingest(struct ct_cli *cli, int argc, char **argv)
 	struct ct_ingest_stats st = {0};
 	struct ct_err err = {0};
 	rc = ct_ingest(cli->idx, (const char *const *)argv + optind, (size_t)(argc - optind), &io, &st, &err);
+	if (rc < 0 && err.code == CT_E_USAGE) {
+		ct_cli_error("--flow-format: %s", err.msg);
+		return CT_EXIT_USAGE;
+	}
 	if (cli->stderr_tty && !cli->quiet)
 		fputs("\r\033[K", stderr);
 	fprintf(stderr,

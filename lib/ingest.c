@@ -1160,7 +1160,8 @@ static int preload_known(struct ingest *ing, struct ct_err *err)
 {
 	sqlite3_stmt *st;
 	sqlite3 *db = ct_index_db(ing->idx);
-	if (sqlite3_prepare_v2(db, "SELECT sha256 FROM sources", -1, &st, NULL) != SQLITE_OK)
+	/* files skipped as not logs are read again: a later run may know how */
+	if (sqlite3_prepare_v2(db, "SELECT sha256 FROM sources WHERE status <> 'skipped'", -1, &st, NULL) != SQLITE_OK)
 		return ct_err_set(err, CT_E_SYSTEM, ct_index_path(ing->idx), 0, "%s", sqlite3_errmsg(db));
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *s = (const char *)sqlite3_column_text(st, 0);
@@ -1186,6 +1187,15 @@ int ct_ingest(struct ct_index *idx, const char *const *paths, size_t npaths,
 	pthread_mutex_init(&ing.known.mu, NULL);
 	int rc = -1;
 
+	if (opts->flow_format) {
+		struct ct_flow_layout *lay = NULL;
+		if (ct_flow_layout_from_format(opts->flow_format, &lay, err) < 0) {
+			err->code = CT_E_USAGE;
+			snprintf(err->file, sizeof(err->file), "%s", "");
+			goto out;
+		}
+		ct_flow_layout_free(lay);
+	}
 	if (ct_index_lock_writer(idx, err) < 0)
 		goto out;
 	ing.walk.diag = opts->diag;

@@ -983,7 +983,7 @@ int ct_writer_new(struct ct_index *idx, bool threaded, struct ct_writer **ret, s
 	    prep(w, "SELECT id FROM strs WHERE s = ?", &w->get_str, err) < 0 ||
 	    prep(w, "INSERT INTO blocks(id, size, data) VALUES(?, ?, ?)", &w->ins_blk, err) < 0 ||
 	    prep(w,
-		 "INSERT INTO sources(path, size, sha256, content_sha256, content_size, kind, shape,"
+		 "INSERT OR REPLACE INTO sources(path, size, sha256, content_sha256, content_size, kind, shape,"
 		 " compression, status, records, events, flows, duplicates, errors, first_event_time,"
 		 " last_event_time, message, ingested_at, ctscan_version)"
 		 " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",

@@ -109,3 +109,22 @@ open("testdata/bad/wrong-types.json", "w").write(json.dumps({"Records": [w1, w2,
 open("testdata/bad/empty.json", "w").write("")
 with open("testdata/bad/ndjson-bad-line.jsonl", "w") as f:
     f.write(json.dumps(ev(92)) + "\n" + json.dumps(ev(93))[:200] + "\n" + json.dumps(ev(94)) + "\n")
+
+# ---- dedupe: overlapping exports of the same events ----
+os.makedirs("testdata/dedupe", exist_ok=True)
+a = json.dumps({"Records": [ev(1), ev(2), ev(3)]}, **compact)
+open("testdata/dedupe/a-trail1.json", "w").write(a)
+open("testdata/dedupe/a-trail2-copy.json", "w").write(a)           # the same file twice
+gz("testdata/dedupe/b-recompressed.json.gz", json.dumps({"Records": [ev(1), ev(2)]}, indent=1))
+with open("testdata/dedupe/c-export.jsonl", "w") as f:               # NDJSON export
+    for i in (2, 3, 4):
+        f.write(json.dumps(ev(i)) + "\n")
+open("testdata/dedupe/d-lookup.json", "w").write(json.dumps(lookup([ev(3), ev(4), ev(5)])))
+noid = [ev(6), ev(7)]
+for x in noid:
+    del x["eventID"]
+open("testdata/dedupe/e-noid.json", "w").write(json.dumps({"Records": noid}, **compact))
+open("testdata/dedupe/f-noid-again.jsonl", "w").write("\n".join(json.dumps(x, **compact) for x in noid) + "\n")
+other = ev(1)
+other["recipientAccountId"] = "444455556666"
+open("testdata/dedupe/g-other-account.json", "w").write(json.dumps({"Records": [other]}))

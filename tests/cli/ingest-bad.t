@@ -1,0 +1,63 @@
+# Bad input never crashes ctscan and never loses good data: each problem
+# is reported as FILE: record N: reason, good records are kept (the files
+# after a broken one ingest completely), sources records the outcome, and
+# the exit status is 3.
+$ cp -r "$TESTDATA/bad" bad && cp "$TESTDATA/cloudtrail/records.json" bad/zz-good.json
+
+$ ctscan ingest -d bad.db bad
+? 3
+! ctscan: bad/bad-utf8.json: record 2: invalid JSON: invalid UTF-8 in string at byte 1364
+! ctscan: bad/big-string.json.gz: record 2: record larger than the 8 MiB limit (record starting at byte 960)
+! ctscan: bad/deep.json: record 2: nesting deeper than 512 levels (record starting at byte 1014)
+! ctscan: warning: bad/empty.json: empty file: skipped
+! ctscan: bad/invalid-json.json: record 2: invalid JSON: expected a string key at byte 983; the rest of the file cannot be read
+! ctscan: bad/ndjson-bad-line.jsonl: record 2: invalid JSON: control character in string at byte 1202
+! ctscan: bad/nul-byte.json: record 2: invalid JSON: NUL byte in string at byte 1360
+! ctscan: bad/truncated.json.gz: truncated gzip file (unexpected end after 614 bytes inflated)
+! ctscan: bad/wrong-types.json: record 1: eventTime is a number, not a string
+! ctscan: bad/wrong-types.json: record 2: userIdentity is a string, not an object
+! ctscan: bad/wrong-types.json: record 3: missing eventTime
+! ctscan: bad/wrong-types.json: record 4: eventTime 'yesterday' is not an ISO-8601 time
+!~ ingest: 10 files (9 read, 1 skipped, 0 already in the index), 15 events added, 0 flows added, 0 duplicates, 11 records rejected, 8 files with errors, * s
+
+$ ctscan info -d bad.db | sed -n '/^events/p;/^sources: /p;/^sources with errors/,$p'
+> events:         15
+> sources:        10 (1 ok, 6 partial, 2 truncated, 1 skipped)
+> sources with errors:
+>   bad/bad-utf8.json: partial, 1 records rejected
+>   bad/big-string.json.gz: partial, 1 records rejected
+>   bad/deep.json: partial, 1 records rejected
+>   bad/invalid-json.json: truncated, 1 records rejected: invalid JSON: expected a string key at byte 983; the rest of the file cannot be read
+>   bad/ndjson-bad-line.jsonl: partial, 1 records rejected
+>   bad/nul-byte.json: partial, 1 records rejected
+>   bad/truncated.json.gz: truncated, 1 records rejected: truncated gzip file (unexpected end after 614 bytes inflated)
+>   bad/wrong-types.json: partial, 4 records rejected
+
+# the good file after the broken ones is complete
+$ ctscan show -d bad.db 0a6f5d2e-1111-4a3b-9c8d-000000000004 | head -c 40; echo
+> {"eventVersion":"1.08","userIdentity":{"
+
+# the records after a 100 MB string and 100,000 levels of nesting are kept
+$ ctscan show -d bad.db 0a6f5d2e-1111-4a3b-9c8d-000000000083 0a6f5d2e-1111-4a3b-9c8d-000000000086 | wc -l
+> 2
+
+# a broken file is not read again by a re-run: its content is known
+$ ctscan ingest -d bad.db bad/wrong-types.json
+!~ ingest: 1 files (0 read, 0 skipped, 1 already in the index), 0 events added, 0 flows added, 0 duplicates, 0 records rejected, 0 files with errors, * s
+
+# not a file: directories of nothing, missing paths, FIFOs, devices
+$ mkfifo fifo && ctscan ingest -d x.db fifo /dev/null missing.json
+? 3
+! ctscan: fifo: is a FIFO: refused (only regular files and directories are read)
+! ctscan: /dev/null: is a device: refused (only regular files and directories are read)
+! ctscan: missing.json: cannot read: No such file or directory
+!~ ingest: 0 files (0 read, 0 skipped, 0 already in the index), 0 events added, 0 flows added, 0 duplicates, 0 records rejected, 3 files with errors, * s
+
+$ mkdir emptydir && ctscan ingest -d x.db emptydir
+!~ ingest: 0 files (0 read, 0 skipped, 0 already in the index), 0 events added, 0 flows added, 0 duplicates, 0 records rejected, 0 files with errors, * s
+
+# a directory that leads back to itself is read once
+$ mkdir -p loop/a && cp "$TESTDATA/cloudtrail/array.json" loop/a/ && ln -s .. loop/a/up && ctscan ingest -d loop.db loop
+! ctscan: warning: loop/a/up: directory already visited (a symbolic link loop or a second link): skipped
+!~ ingest: 1 files (1 read, 0 skipped, 0 already in the index), 2 events added, 0 flows added, 0 duplicates, 0 records rejected, 0 files with errors, * s
+
