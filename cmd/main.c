@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -50,6 +51,11 @@ static int finish(struct ct_cli *cli, int rc)
 {
 	ct_index_free(cli->idx);
 	cli->idx = NULL;
+	/* CTSCAN_RUSAGE=1: the process's own peak memory, for the memory tests */
+	const char *ru = getenv("CTSCAN_RUSAGE");
+	struct rusage usage;
+	if (ru && ru[0] == '1' && getrusage(RUSAGE_SELF, &usage) == 0)
+		fprintf(stderr, "ctscan: peak RSS %ld KiB\n", usage.ru_maxrss);
 	/* One exit path: flush stdout and report a failed write. */
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		if (errno == EPIPE)

@@ -189,4 +189,77 @@ struct ct_out_spec {
 int ct_out_stmt(const struct ct_out_spec *spec, sqlite3_stmt *stmt,
 		uint64_t *ret_rows, struct ct_err *err);
 
+/* ---- detection rules (lib/rules.c) and the engine (lib/detect.c) ---- */
+
+enum ct_severity { CT_SEV_INFO, CT_SEV_LOW, CT_SEV_MEDIUM, CT_SEV_HIGH, CT_SEV_CRITICAL };
+/* "info".."critical" (any case) to enum ct_severity, or -1. */
+int ct_severity_parse(const char *s);
+const char *ct_severity_name(int sev);
+
+struct ct_rule_param {
+	char *name, *value, *description;
+};
+
+struct ct_rule {
+	char *id, *title;
+	int severity; /* enum ct_severity */
+	char *tactics, *techniques, *description, *false_positives, *references, *tags, *allowlist;
+	struct ct_rule_param *params;
+	size_t nparams;
+	char *path;
+	char *text;      /* the whole file */
+	const char *sql; /* the query, inside text */
+	int sql_line;    /* the file line where the query starts */
+};
+
+struct ct_ruleset {
+	struct ct_rule **rules;
+	size_t n;
+	size_t broken; /* files that could not be loaded (reported) */
+};
+
+/* Parses a rule file's text; want_id (may be NULL) must equal its id.
+ * Errors carry the file and line in err. */
+int ct_rule_parse(const char *text, size_t len, const char *path, const char *want_id, struct ct_rule **ret,
+		  struct ct_err *err);
+int ct_rule_load(const char *path, struct ct_rule **ret, struct ct_err *err);
+void ct_rule_free(struct ct_rule *r);
+/* Loads every DIR/ (recursively) *.sql in byte order; a broken file is reported through
+ * diag with its line and skipped. */
+int ct_rules_load_dir(struct ct_ruleset *rs, const char *dir, ct_diag_fn diag, void *ud, struct ct_err *err);
+void ct_ruleset_clear(struct ct_ruleset *rs);
+/* $CTSCAN_QUERIES, else the installed queries, else the source tree's. */
+const char *ct_rules_default_dir(void);
+
+struct ct_detect_opts {
+	const char *const *rule_globs; /* --rule GLOB (fnmatch on the id) */
+	size_t nglobs;
+	const char *const *tags;
+	size_t ntags;
+	int min_severity;
+	int64_t since_ms, until_ms;    /* the events and flows considered */
+	const char *const *sets;       /* NAME=VALUE parameter values */
+	size_t nsets;
+	const char *allowlist_path;    /* NULL: INDEX.allowlist when it exists */
+	const char *const *ip_lists;   /* files of addresses and CIDRs */
+	size_t nip_lists;
+	ct_diag_fn diag;               /* broken rules, reported and skipped */
+	void (*on_profile)(void *ud, const char *rule_id, double seconds, uint64_t rows);
+	void *ud;
+};
+
+struct ct_detect_result {
+	int64_t run_id;
+	uint64_t rules_run, rules_failed, findings;
+	int max_severity; /* -1 when no finding */
+};
+
+/* Runs the selected rules; findings go to the findings table under a new
+ * run id.  The index must be open for writing. */
+int ct_detect_run(struct ct_index *idx, const struct ct_ruleset *rs, const struct ct_detect_opts *o,
+		  struct ct_detect_result *ret, struct ct_err *err);
+/* Prepares one rule with its parameters bound (for lint and tests). */
+int ct_rule_prepare(sqlite3 *db, const struct ct_rule *r, const struct ct_detect_opts *o, sqlite3_stmt **ret,
+		    uint64_t *ret_line, char *why, size_t whylen);
+
 #endif

@@ -1,0 +1,498 @@
+/* detect.c - running detection rules over the index and storing findings.
+ *
+ * Rules are plain SQL over the `events` and `flows` views.  Before they
+ * run, the engine narrows those views to --since/--until (TEMP views that
+ * shadow the stored ones in this connection only), loads the allowlist and
+ * the user's IP lists into the tables rules consult, and binds each rule's
+ * named parameters from --set or the rule's defaults.  Every rule returns
+ * the same nine columns; each row becomes a finding. */
+#include <ctype.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ct-config.h"
+#include "ctscan.h"
+#include "store.h"
+#include "util.h"
+
+static const char *const finding_cols[] = {"first_time", "last_time", "account", "region", "identity",
+					   "access_key", "source_ip", "summary", "evidence"};
+
+const char *ct_rules_default_dir(void)
+{
+	const char *e = getenv("CTSCAN_QUERIES");
+	if (e && e[0])
+		return e;
+	if (access(CT_QUERYDIR, R_OK) == 0)
+		return CT_QUERYDIR;
+	return CT_SOURCE_QUERYDIR;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int exec_sql(sqlite3 *db, const char *sql, struct ct_err *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		ct_err_set(err, CT_E_SYSTEM, "", 0, "%s", msg ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Narrows events and flows to [since, until) for this connection. */
+static int set_window(sqlite3 *db, int64_t since, int64_t until, struct ct_err *err)
+{
+	char *sel = ct_store_events_sql("ct_record(e.blk, e.boff, e.blen)");
+	struct ct_buf b = {0};
+	ct_buf_printf(&b,
+		      "DROP VIEW IF EXISTS temp.events; CREATE TEMP VIEW events AS %s WHERE e.ts >= %lld AND e.ts < %lld;"
+		      "DROP VIEW IF EXISTS temp.flows; CREATE TEMP VIEW flows AS SELECT * FROM main.flows"
+		      " WHERE start >= %lld AND start < %lld;",
+		      sel, (long long)since, (long long)until, (long long)since, (long long)until);
+	free(sel);
+	int rc = exec_sql(db, b.p, err);
+	ct_buf_free(&b);
+	return rc;
+}
+
+static char *next_token(char **p)
+{
+	char *s = *p;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!*s || *s == '#')
+		return NULL;
+	char *t = s;
+	while (*s && *s != ' ' && *s != '\t' && *s != '#')
+		s++;
+	if (*s) {
+		bool comment = *s == '#';
+		*s = 0;
+		s = comment ? s + strlen(s) : s + 1;
+	}
+	*p = s;
+	return t;
+}
+
+static int insert_matching_ips(sqlite3 *db, const char *target_sql, const char *entry, struct ct_err *err)
+{
+	/* target_sql inserts (ip[, list]) from a SELECT with ?1 the CIDR or address */
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, target_sql, -1, &st, NULL) != SQLITE_OK)
+		return ct_err_set(err, CT_E_SYSTEM, "", 0, "%s", sqlite3_errmsg(db));
+	sqlite3_bind_text(st, 1, entry, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ct_err_set(err, CT_E_QUERY, "", 0, "%s", sqlite3_errmsg(db));
+	return 0;
+}
+
+/* The addresses in the index that an entry (address or CIDR) covers. */
+#define IPS_FOR_CIDR                                                                                  \
+	"SELECT s FROM strs WHERE id IN (SELECT DISTINCT ip FROM ev WHERE ip IS NOT NULL)"            \
+	" AND cidr_match(s, ?1) UNION SELECT srcaddr FROM flow_rows WHERE srcaddr IN"                 \
+	" (SELECT DISTINCT srcaddr FROM flow_rows) AND cidr_match(srcaddr, ?1)"                       \
+	" UNION SELECT dstaddr FROM flow_rows WHERE cidr_match(dstaddr, ?1)"
+#define IPS_FOR_ADDR                                                                                  \
+	"SELECT s FROM strs WHERE s = ?1 UNION SELECT srcaddr FROM flow_rows WHERE srcaddr = ?1"      \
+	" UNION SELECT dstaddr FROM flow_rows WHERE dstaddr = ?1"
+
+static int load_allowlist(sqlite3 *db, const char *path, bool required, struct ct_err *err)
+{
+	if (exec_sql(db, "DELETE FROM allowlist; DELETE FROM allow_ip;", err) < 0)
+		return -1;
+	FILE *f = path ? fopen(path, "r") : NULL;
+	if (!f) {
+		if (required)
+			return ct_err_set(err, CT_E_USAGE, path, 0, "cannot open the allowlist: %s", strerror(errno));
+		return 0;
+	}
+	char line[4096];
+	uint64_t n = 0;
+	int rc = 0;
+	sqlite3_stmt *ins = NULL;
+	sqlite3_prepare_v2(db, "INSERT INTO allowlist(kind, value, note) VALUES(?, ?, ?)", -1, &ins, NULL);
+	while (rc == 0 && fgets(line, sizeof(line), f)) {
+		n++;
+		line[strcspn(line, "\r\n")] = 0;
+		char *note = strchr(line, '#');
+		char *p = line;
+		char *kind = next_token(&p);
+		if (!kind)
+			continue;
+		char *value = next_token(&p);
+		if (!value) {
+			rc = ct_err_set(err, CT_E_USAGE, path, n, "'%s' needs a value", kind);
+			break;
+		}
+		if (next_token(&p)) {
+			rc = ct_err_set(err, CT_E_USAGE, path, n, "one kind and one value per line");
+			break;
+		}
+		if (!strcmp(kind, "role") || !strcmp(kind, "user"))
+			kind = "principal";
+		if (!strcmp(kind, "cidr") || !strcmp(kind, "ip")) {
+			bool cidr = strchr(value, '/') != NULL;
+			sqlite3_stmt *chk;
+			sqlite3_prepare_v2(db, "SELECT cidr_match('0.0.0.0', ?)", -1, &chk, NULL);
+			sqlite3_bind_text(chk, 1, value, -1, SQLITE_STATIC);
+			int c = sqlite3_step(chk);
+			sqlite3_finalize(chk);
+			if (c != SQLITE_ROW) {
+				rc = ct_err_set(err, CT_E_USAGE, path, n, "'%s' is not an address or CIDR", value);
+				break;
+			}
+			rc = insert_matching_ips(db, cidr ? "INSERT OR IGNORE INTO allow_ip " IPS_FOR_CIDR
+							  : "INSERT OR IGNORE INTO allow_ip " IPS_FOR_ADDR,
+						 value, err);
+			kind = "cidr";
+		} else if (strcmp(kind, "principal") && strcmp(kind, "region") && strcmp(kind, "user_agent") &&
+			   strcmp(kind, "account")) {
+			rc = ct_err_set(err, CT_E_USAGE, path, n,
+					"unknown kind '%s' (cidr, principal, role, region, user_agent, account)", kind);
+			break;
+		}
+		sqlite3_bind_text(ins, 1, kind, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins, 2, value, -1, SQLITE_TRANSIENT);
+		if (note)
+			sqlite3_bind_text(ins, 3, note + 1, -1, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(ins, 3);
+		if (sqlite3_step(ins) != SQLITE_DONE)
+			rc = ct_err_set(err, CT_E_SYSTEM, path, n, "%s", sqlite3_errmsg(db));
+		sqlite3_reset(ins);
+	}
+	sqlite3_finalize(ins);
+	fclose(f);
+	return rc;
+}
+
+static int load_ip_list(sqlite3 *db, const char *path, struct ct_err *err)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return ct_err_set(err, CT_E_USAGE, path, 0, "cannot open the IP list: %s", strerror(errno));
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	char line[4096];
+	uint64_t n = 0;
+	int rc = 0;
+	struct ct_buf sql = {0};
+	while (rc == 0 && fgets(line, sizeof(line), f)) {
+		n++;
+		line[strcspn(line, "\r\n")] = 0;
+		char *p = line;
+		char *v = next_token(&p);
+		if (!v)
+			continue;
+		sqlite3_stmt *chk;
+		sqlite3_prepare_v2(db, "SELECT cidr_match('0.0.0.0', ?)", -1, &chk, NULL);
+		sqlite3_bind_text(chk, 1, v, -1, SQLITE_STATIC);
+		int c = sqlite3_step(chk);
+		sqlite3_finalize(chk);
+		if (c != SQLITE_ROW) {
+			rc = ct_err_set(err, CT_E_USAGE, path, n, "'%s' is not an address or CIDR", v);
+			break;
+		}
+		ct_buf_reset(&sql);
+		char *q = sqlite3_mprintf("%Q", base);
+		ct_buf_printf(&sql, "INSERT OR IGNORE INTO listed_ip(ip, list) SELECT s, %s FROM (%s)", q,
+			      strchr(v, '/') ? IPS_FOR_CIDR : IPS_FOR_ADDR);
+		sqlite3_free(q);
+		rc = insert_matching_ips(db, sql.p, v, err);
+		if (rc < 0)
+			snprintf(err->file, sizeof(err->file), "%s", path);
+	}
+	ct_buf_free(&sql);
+	fclose(f);
+	return rc;
+}
+
+static bool rule_selected(const struct ct_rule *r, const struct ct_detect_opts *o)
+{
+	if (r->severity < o->min_severity)
+		return false;
+	if (o->nglobs) {
+		bool any = false;
+		for (size_t i = 0; i < o->nglobs && !any; i++)
+			any = fnmatch(o->rule_globs[i], r->id, 0) == 0;
+		if (!any)
+			return false;
+	}
+	if (o->ntags) {
+		bool any = false;
+		for (size_t i = 0; i < o->ntags && !any; i++) {
+			const char *t = r->tags ? r->tags : "";
+			size_t tl = strlen(o->tags[i]);
+			for (const char *p = t; *p && !any;) {
+				while (*p == ' ' || *p == ',')
+					p++;
+				size_t l = strcspn(p, ", ");
+				any = l == tl && strncmp(p, o->tags[i], tl) == 0;
+				p += l;
+			}
+		}
+		if (!any)
+			return false;
+	}
+	return true;
+}
+
+/* The value for a parameter: --set NAME=VALUE, else the rule's default. */
+static const char *param_value(const struct ct_rule *r, const struct ct_detect_opts *o, const char *name)
+{
+	size_t nl = strlen(name);
+	for (size_t i = o->nsets; i-- > 0;) {
+		const char *s = o->sets[i];
+		if (s[0] == ':')
+			s++;
+		if (strncmp(s, name, nl) == 0 && s[nl] == '=')
+			return s + nl + 1;
+	}
+	for (size_t i = 0; i < r->nparams; i++)
+		if (!strcmp(r->params[i].name, name))
+			return r->params[i].value;
+	return NULL;
+}
+
+static void bind_value(sqlite3_stmt *st, int i, const char *v)
+{
+	char *end;
+	errno = 0;
+	long long ll = strtoll(v, &end, 10);
+	if (*v && !*end && errno == 0) {
+		sqlite3_bind_int64(st, i, ll);
+		return;
+	}
+	double d = strtod(v, &end);
+	if (*v && !*end) {
+		sqlite3_bind_double(st, i, d);
+		return;
+	}
+	sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
+/* The line of the rule file where SQLite's error offset falls. */
+static uint64_t error_line(const struct ct_rule *r, sqlite3 *db)
+{
+	int off = sqlite3_error_offset(db);
+	uint64_t line = (uint64_t)r->sql_line;
+	if (off < 0)
+		return line;
+	for (int i = 0; i < off && r->sql[i]; i++)
+		if (r->sql[i] == '\n')
+			line++;
+	return line;
+}
+
+static void rule_error(const struct ct_detect_opts *o, const struct ct_rule *r, uint64_t line, const char *fmt,
+		       ...) __attribute__((format(printf, 4, 5)));
+static void rule_error(const struct ct_detect_opts *o, const struct ct_rule *r, uint64_t line, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ct_diag_emit(o->diag, o->ud, CT_DIAG_ERROR, line ? CT_AT_LINE : CT_AT_FILE, r->path, line, "rule %s: %s",
+		     r->id, msg);
+}
+
+int ct_rule_prepare(sqlite3 *db, const struct ct_rule *r, const struct ct_detect_opts *o, sqlite3_stmt **ret,
+		    uint64_t *ret_line, char *why, size_t whylen)
+{
+	sqlite3_stmt *st = NULL;
+	const char *tail = NULL;
+	*ret_line = 0;
+	if (sqlite3_prepare_v2(db, r->sql, -1, &st, &tail) != SQLITE_OK) {
+		*ret_line = error_line(r, db);
+		snprintf(why, whylen, "%s", sqlite3_errmsg(db));
+		return -1;
+	}
+	if (!st) {
+		snprintf(why, whylen, "no query");
+		return -1;
+	}
+	/* one statement only (comments and blanks may follow) */
+	for (const char *t = tail; t && *t;) {
+		if (isspace((unsigned char)*t)) {
+			t++;
+		} else if (t[0] == '-' && t[1] == '-') {
+			t += strcspn(t, "\n");
+		} else {
+			sqlite3_finalize(st);
+			snprintf(why, whylen, "more than one statement");
+			return -1;
+		}
+	}
+	if (!sqlite3_stmt_readonly(st)) {
+		sqlite3_finalize(st);
+		snprintf(why, whylen, "the query writes to the index");
+		return -1;
+	}
+	int nc = sqlite3_column_count(st);
+	bool ok = nc == (int)CT_ARRAY_SIZE(finding_cols);
+	for (int i = 0; ok && i < nc; i++)
+		ok = !strcmp(sqlite3_column_name(st, i), finding_cols[i]);
+	if (!ok) {
+		struct ct_buf b = {0};
+		for (int i = 0; i < nc; i++)
+			ct_buf_printf(&b, "%s%s", i ? ", " : "", sqlite3_column_name(st, i));
+		snprintf(why, whylen,
+			 "returns columns (%s); a rule returns first_time, last_time, account, region, identity, "
+			 "access_key, source_ip, summary, evidence",
+			 b.p ? b.p : "");
+		ct_buf_free(&b);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	for (int i = 1; i <= sqlite3_bind_parameter_count(st); i++) {
+		const char *name = sqlite3_bind_parameter_name(st, i);
+		if (!name || !name[1]) {
+			snprintf(why, whylen, "parameters must be named (:name)");
+			sqlite3_finalize(st);
+			return -1;
+		}
+		const char *v = param_value(r, o, name + 1);
+		if (!v) {
+			snprintf(why, whylen, "parameter %s has no default (add '-- param: %s = VALUE')", name, name + 1);
+			sqlite3_finalize(st);
+			return -1;
+		}
+		bind_value(st, i, v);
+	}
+	*ret = st;
+	return 0;
+}
+
+int ct_detect_run(struct ct_index *idx, const struct ct_ruleset *rs, const struct ct_detect_opts *o,
+		  struct ct_detect_result *ret, struct ct_err *err)
+{
+	sqlite3 *db = ct_index_db(idx);
+	struct ct_detect_result res = {0};
+	res.max_severity = -1;
+	int rc = -1;
+	sqlite3_stmt *ins = NULL;
+
+	/* --set names a parameter some selected rule has */
+	for (size_t s = 0; s < o->nsets; s++) {
+		const char *eq = strchr(o->sets[s], '=');
+		if (!eq || eq == o->sets[s])
+			return ct_err_set(err, CT_E_USAGE, "", 0, "--set takes NAME=VALUE, not '%s'", o->sets[s]);
+	}
+	if (set_window(db, o->since_ms, o->until_ms, err) < 0)
+		return -1;
+	if (exec_sql(db, "BEGIN IMMEDIATE", err) < 0)
+		return -1;
+	char deflt[4200];
+	snprintf(deflt, sizeof(deflt), "%s.allowlist", ct_index_path(idx));
+	if (load_allowlist(db, o->allowlist_path ? o->allowlist_path : deflt, o->allowlist_path != NULL, err) < 0)
+		goto out;
+	if (exec_sql(db, "DELETE FROM listed_ip", err) < 0)
+		goto out;
+	for (size_t i = 0; i < o->nip_lists; i++)
+		if (load_ip_list(db, o->ip_lists[i], err) < 0)
+			goto out;
+	char now[32];
+	ct_time_format(ct_time_now_ms(), now);
+	sqlite3_stmt *run;
+	if (sqlite3_prepare_v2(db, "INSERT INTO detect_runs(started_at) VALUES(?)", -1, &run, NULL) != SQLITE_OK) {
+		ct_err_set(err, CT_E_SYSTEM, "", 0, "%s", sqlite3_errmsg(db));
+		goto out;
+	}
+	sqlite3_bind_text(run, 1, now, -1, SQLITE_STATIC);
+	sqlite3_step(run);
+	sqlite3_finalize(run);
+	res.run_id = sqlite3_last_insert_rowid(db);
+	if (sqlite3_prepare_v2(db,
+			       "INSERT INTO findings(run_id, rule_id, severity, severity_rank, title, tactics, techniques,"
+			       " first_time, last_time, account, region, identity, access_key, source_ip, summary,"
+			       " evidence) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			       -1, &ins, NULL) != SQLITE_OK) {
+		ct_err_set(err, CT_E_SYSTEM, "", 0, "%s", sqlite3_errmsg(db));
+		goto out;
+	}
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct ct_rule *r = rs->rules[i];
+		if (!rule_selected(r, o))
+			continue;
+		double t0 = now_s();
+		sqlite3_stmt *st;
+		uint64_t line;
+		char why[600];
+		if (ct_rule_prepare(db, r, o, &st, &line, why, sizeof(why)) < 0) {
+			rule_error(o, r, line, "%s", why);
+			res.rules_failed++;
+			continue;
+		}
+		res.rules_run++;
+		uint64_t rows = 0;
+		int s;
+		while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+			rows++;
+			sqlite3_bind_int64(ins, 1, res.run_id);
+			sqlite3_bind_text(ins, 2, r->id, -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 3, ct_severity_name(r->severity), -1, SQLITE_STATIC);
+			sqlite3_bind_int(ins, 4, r->severity);
+			sqlite3_bind_text(ins, 5, r->title, -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 6, r->tactics, -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 7, r->techniques, -1, SQLITE_STATIC);
+			for (int c = 0; c < 9; c++)
+				sqlite3_bind_value(ins, 8 + c, sqlite3_column_value(st, c));
+			if (sqlite3_step(ins) != SQLITE_DONE) {
+				ct_err_set(err, CT_E_SYSTEM, "", 0, "%s", sqlite3_errmsg(db));
+				sqlite3_reset(ins);
+				sqlite3_finalize(st);
+				goto out;
+			}
+			sqlite3_reset(ins);
+		}
+		if (s != SQLITE_DONE) {
+			rule_error(o, r, 0, "%s", sqlite3_errmsg(db));
+			res.rules_failed++;
+			res.rules_run--;
+		}
+		sqlite3_finalize(st);
+		res.findings += rows;
+		if (rows && r->severity > res.max_severity)
+			res.max_severity = r->severity;
+		if (o->on_profile)
+			o->on_profile(o->ud, r->id, now_s() - t0, rows);
+	}
+	sqlite3_stmt *upd;
+	if (sqlite3_prepare_v2(db, "UPDATE detect_runs SET rules = ?, failed = ?, findings = ? WHERE id = ?", -1, &upd,
+			       NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(upd, 1, (int64_t)res.rules_run);
+		sqlite3_bind_int64(upd, 2, (int64_t)res.rules_failed);
+		sqlite3_bind_int64(upd, 3, (int64_t)res.findings);
+		sqlite3_bind_int64(upd, 4, res.run_id);
+		sqlite3_step(upd);
+		sqlite3_finalize(upd);
+	}
+	if (exec_sql(db, "COMMIT", err) < 0)
+		goto out;
+	rc = 0;
+out:
+	sqlite3_finalize(ins);
+	if (rc < 0)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	/* back to the whole index for whatever the caller does next */
+	set_window(db, INT64_MIN / 2, INT64_MAX / 2, NULL);
+	if (ret)
+		*ret = res;
+	return rc;
+}

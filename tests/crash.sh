@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# crash.sh - kill -9 at any moment leaves an index that opens, passes
+# PRAGMA integrity_check, and that a re-run completes to exactly the right
+# count; readers work during an ingest; a second ingest is told the index
+# is busy; memory stays bounded.  Needs CTSCAN and the tests directory.
+set -u
+: "${CTSCAN:?}"
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export LC_ALL=C TZ=UTC NO_COLOR=1
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+"$here/gen-corpus.sh" "$work/corpus" 60 2500 7
+expect=150000
+count() { "$CTSCAN" sql -d "$1" -o tsv "SELECT count(*) FROM ev" 2>/dev/null | tail -1; }
+
+# the reference, in one go
+"$CTSCAN" ingest -q -d "$work/ref.db" "$work/corpus" 2>/dev/null
+[ "$(count "$work/ref.db")" = "$expect" ] && ok || bad "reference ingest: $(count "$work/ref.db") events, expected $expect"
+
+# kill -9 at several moments, then check and finish
+for delay in 0.05 0.2 0.4 0.7 1.0 1.5; do
+	db="$work/crash-$delay.db"
+	"$CTSCAN" ingest -q -d "$db" "$work/corpus" 2>/dev/null &
+	pid=$!
+	sleep "$delay"
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	if [ -e "$db" ]; then
+		ic=$("$CTSCAN" sql -d "$db" -o tsv "PRAGMA integrity_check" 2>&1 | tail -1)
+		[ "$ic" = "ok" ] && ok || bad "after kill -9 at ${delay}s: integrity_check says '$ic'"
+	fi
+	"$CTSCAN" ingest -q -d "$db" "$work/corpus" 2>/dev/null
+	n=$(count "$db")
+	[ "$n" = "$expect" ] && ok || bad "after kill -9 at ${delay}s and a re-run: $n events, expected $expect"
+	# every event's verbatim record can be read back
+	lost=$("$CTSCAN" sql -d "$db" -o tsv "SELECT count(*) FROM events WHERE raw IS NULL OR length(raw) < 100" 2>&1 | tail -1)
+	[ "$lost" = "0" ] && ok || bad "after kill -9 at ${delay}s: $lost records unreadable"
+done
+
+# readers during an ingest, and a second writer
+db="$work/busy.db"
+"$CTSCAN" ingest -q -d "$db" "$work/corpus" 2>/dev/null &
+pid=$!
+sleep 0.3
+if kill -0 "$pid" 2>/dev/null; then
+	"$CTSCAN" info -d "$db" >/dev/null 2>&1 && ok || bad "info could not read the index during an ingest"
+	"$CTSCAN" sql -d "$db" -o tsv "SELECT count(*) FROM ev" >/dev/null 2>&1 && ok || bad "sql could not read during an ingest"
+	msg=$("$CTSCAN" ingest -q -d "$db" "$work/corpus" 2>&1)
+	rc=$?
+	[ "$rc" = 5 ] && ok || bad "a second ingest exited $rc, expected 5"
+	case "$msg" in *"index is busy: another ctscan ingest is writing to it"*) ok ;; *) bad "second ingest said: $msg" ;; esac
+else
+	bad "the ingest finished before the concurrency checks (corpus too small?)"
+fi
+wait "$pid"
+[ "$(count "$db")" = "$expect" ] && ok || bad "busy run: wrong count"
+
+# memory: the process's own peak RSS stays bounded on a corpus several
+# times larger than the bound
+"$here/gen-corpus.sh" "$work/big" 80 5000 9
+rss=$(CTSCAN_RUSAGE=1 "$CTSCAN" ingest -q -d "$work/big.db" "$work/big" 2>&1 | sed -n 's/^ctscan: peak RSS \([0-9]*\) KiB$/\1/p')
+raw=$(cat "$work"/big/*.gz | gzip -dc | wc -c)
+echo "memory: peak RSS ${rss} KiB for $((raw / 1048576)) MiB of JSON"
+[ -n "$rss" ] && [ "$rss" -lt 262144 ] && ok || bad "peak RSS ${rss:-?} KiB is over 256 MiB"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
