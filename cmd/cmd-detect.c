@@ -32,6 +32,7 @@ static int exec_detect(struct ct_cli *cli, int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},
 		{"fail-on", required_argument, NULL, 'f'},
 		{"profile", no_argument, NULL, 'P'},
+		{"quiet", no_argument, NULL, 'q'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *globs[MAX_LIST], *tags[MAX_LIST], *sets[MAX_LIST], *dirs[MAX_LIST], *lists[MAX_LIST];
@@ -45,7 +46,7 @@ static int exec_detect(struct ct_cli *cli, int argc, char **argv)
 	int64_t now = ct_time_now_ms();
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:d:o:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:d:o:q", opts, NULL)) != -1) {
 		const char **list = NULL;
 		size_t *n = NULL;
 		switch (c) {
@@ -58,6 +59,7 @@ static int exec_detect(struct ct_cli *cli, int argc, char **argv)
 		case 'N': builtin = false; break;
 		case 'a': o.allowlist_path = optarg; break;
 		case 'P': prof = true; break;
+		case 'q': cli->quiet = true; break;
 		case 'm':
 		case 'f': {
 			int sev = ct_severity_parse(optarg);
@@ -198,7 +200,7 @@ const struct ct_cmd cmd_detect = {
 	.name = "detect",
 	.usage = "detect [-d INDEX] [--rule GLOB]... [--tag TAG]... [--min-severity S] [--since T] [--until T]\n"
 		 "              [--set NAME=VALUE]... [--rules-dir DIR]... [--allowlist FILE] [--ip-list FILE]...\n"
-		 "              [-o FORMAT] [--fail-on S] [--profile]",
+		 "              [-o FORMAT] [--fail-on S] [--profile] [-q]",
 	.summary = "run the detection library and print the findings",
 	.flags = CMD_WRITES_INDEX,
 	.exec = exec_detect,
@@ -214,5 +216,6 @@ const struct ct_cmd cmd_detect = {
 		"  --ip-list FILE        addresses and CIDRs that rules flag, e.g. Tor exits (repeatable)\n"
 		"  -o, --output FORMAT   table, csv, tsv, json, ndjson, md\n"
 		"  --fail-on S           exit 1 when a finding is of severity S or above\n"
-		"  --profile             print each rule's time on stderr\n",
+		"  --profile             print each rule's time on stderr\n"
+		"  -q, --quiet           no summary line on stderr\n",
 };
