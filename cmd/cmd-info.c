@@ -99,7 +99,8 @@ static int exec_info(struct ct_cli *cli, int argc, char **argv)
 		 "SELECT s.s, count(*) FROM ev e LEFT JOIN strs s ON s.id = e.region GROUP BY e.region ORDER BY 2 DESC, 1",
 		 30) ||
 	    list(db, "event sources",
-		 "SELECT event_source, count(*) FROM ev GROUP BY event_source ORDER BY 2 DESC, 1", 15))
+		 "SELECT n.s, count(*) FROM ev e JOIN names n ON n.id = e.esrc GROUP BY e.esrc ORDER BY 2 DESC, 1",
+		 15))
 		goto sqlerr;
 	long long flows, nodata, skipdata, ifaces;
 	if (scalar(db, "SELECT count(*) FROM flow_rows", &flows) ||

@@ -148,7 +148,12 @@ int ct_ingest(struct ct_index *idx, const char *const *paths, size_t npaths,
  *   ip_version(addr)           4, 6 or NULL
  *   ts_iso(ms)                 "YYYY-MM-DDTHH:MM:SS.mmmZ"
  *   ts_ms(text)                ISO-8601 text to milliseconds
+ * and, by ct_index_open itself (lib/store.c):
  *   ct_record(blk, off, len)   the verbatim record (cached block inflate)
+ *   ct_event_key(event_id)     the stored form of an event id: use
+ *                              "ev.event_id = ct_event_key(?)" for an
+ *                              index lookup by event id
+ *   sqlar_uncompress(data, n)  as in the sqlite3 shell
  */
 int ct_sqlfn_register(sqlite3 *db, struct ct_err *err);
 

@@ -20,6 +20,8 @@
 static const char schema_sql[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;\n"
 	"CREATE TABLE strs(id INTEGER PRIMARY KEY, s TEXT NOT NULL UNIQUE);\n"
+	"CREATE TABLE names(id INTEGER PRIMARY KEY, s TEXT UNIQUE);\n"
+	"INSERT INTO names VALUES(0, NULL);\n"
 	"CREATE TABLE blocks(id INTEGER PRIMARY KEY, size INTEGER NOT NULL, data BLOB NOT NULL);\n"
 	"CREATE TABLE sources(\n"
 	"  id INTEGER PRIMARY KEY,\n"
@@ -47,9 +49,9 @@ static const char schema_sql[] =
 	"CREATE TABLE ev(\n"
 	"  id INTEGER PRIMARY KEY,\n"
 	"  ts INTEGER NOT NULL,\n"
-	"  event_name TEXT,\n"
-	"  event_source TEXT,\n"
-	"  event_id TEXT,\n"
+	"  ename INTEGER NOT NULL,\n"
+	"  esrc INTEGER NOT NULL,\n"
+	"  event_id,\n"
 	"  dkey INTEGER,\n"
 	"  src INTEGER NOT NULL,\n"
 	"  ord INTEGER NOT NULL,\n"
@@ -106,12 +108,12 @@ static const char schema_sql[] =
  * in between, so an interrupted load gets them on the next open. */
 static const char *const pivot_indexes[][3] = {
 	{"ev", "ev_ts", "ev(ts)"},
-	{"ev", "ev_name", "ev(event_name, ts)"},
-	{"ev", "ev_source", "ev(event_source, ts)"},
+	{"ev", "ev_name", "ev(ename, ts)"},
+	{"ev", "ev_source", "ev(esrc)"},
 	{"ev", "ev_akey", "ev(akey, ts) WHERE akey IS NOT NULL"},
 	{"ev", "ev_iarn", "ev(iarn, ts) WHERE iarn IS NOT NULL"},
 	{"ev", "ev_ip", "ev(ip, ts) WHERE ip IS NOT NULL"},
-	{"ev", "ev_acct", "ev(acct, ts)"},
+	{"ev", "ev_acct", "ev(acct)"},
 	{"ev", "ev_ecode", "ev(ecode, ts) WHERE ecode IS NOT NULL"},
 	{"flow_rows", "flow_start", "flow_rows(start)"},
 	{"flow_rows", "flow_srcaddr", "flow_rows(srcaddr, start)"},
@@ -127,10 +129,13 @@ static const char *const events_cols[][2] = {
 	{"id", "e.id"},
 	{"event_time", "strftime('%Y-%m-%dT%H:%M:%fZ', e.ts / 1000.0, 'unixepoch')"},
 	{"event_ts", "e.ts"},
-	{"event_id", "e.event_id"},
+	/* a canonical UUID is kept as 16 bytes (see ct_event_key) */
+	{"event_id", "CASE WHEN typeof(e.event_id) = 'blob' THEN lower(substr(hex(e.event_id), 1, 8) || '-' ||"
+		     " substr(hex(e.event_id), 9, 4) || '-' || substr(hex(e.event_id), 13, 4) || '-' ||"
+		     " substr(hex(e.event_id), 17, 4) || '-' || substr(hex(e.event_id), 21)) ELSE e.event_id END"},
 	{"event_version", "ver.s"},
-	{"event_source", "e.event_source"},
-	{"event_name", "e.event_name"},
+	{"event_source", "es.s"},
+	{"event_name", "en.s"},
 	{"aws_region", "region.s"},
 	{"source_ip_address", "ip.s"},
 	{"user_agent", "ua.s"},
@@ -192,7 +197,8 @@ char *ct_store_events_sql(const char *raw_expr)
 		else
 			ct_buf_printf(&b, "%s%s AS %s", i ? ",\n  " : "", expr, events_cols[i][0]);
 	}
-	ct_buf_printf(&b, "\nFROM ev e");
+	/* names and sources are few: inner joins let IN lists use ev_name */
+	ct_buf_printf(&b, "\nFROM ev e\n  JOIN names en ON en.id = e.ename\n  JOIN names es ON es.id = e.esrc");
 	for (size_t i = 0; i < CT_ARRAY_SIZE(dict_joins); i++)
 		ct_buf_printf(&b, "\n  LEFT JOIN strs %s ON %s.id = e.%s", dict_joins[i][0], dict_joins[i][0],
 			      dict_joins[i][1]);
@@ -204,6 +210,52 @@ char *ct_store_events_sql(const char *raw_expr)
 	"(SELECT CAST(substr(sqlar_uncompress(b.data, b.size), e.boff + 1, e.blen) AS TEXT) " \
 	"FROM blocks b WHERE b.id = e.blk)"
 #define RAW_FAST "ct_record(e.blk, e.boff, e.blen)"
+
+/* ---- event ids ---- */
+
+static int hexnib(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* A lowercase canonical UUID packs into 16 bytes; anything else is kept
+ * as text.  Returns 16 when packed, 0 when not. */
+int ct_event_key_pack(const char *s, size_t len, unsigned char out[16])
+{
+	if (len != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
+		return 0;
+	int k = 0;
+	for (size_t i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23)
+			continue;
+		int hi = hexnib(s[i]), lo = i + 1 < 36 ? hexnib(s[i + 1]) : -1;
+		if (hi < 0 || lo < 0)
+			return 0;
+		out[k++] = (unsigned char)(hi << 4 | lo);
+		i++;
+	}
+	return 16;
+}
+
+/* ct_event_key(text): the stored form of an event id, for lookups on
+ * ev.event_id (an index lookup, unlike events.event_id = ?). */
+static void fn_event_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *s = (const char *)sqlite3_value_text(argv[0]);
+	if (!s)
+		return;
+	size_t len = (size_t)sqlite3_value_bytes(argv[0]);
+	unsigned char b[16];
+	if (ct_event_key_pack(s, len, b) == 16)
+		sqlite3_result_blob(ctx, b, 16, SQLITE_TRANSIENT);
+	else
+		sqlite3_result_text(ctx, s, (int)len, SQLITE_TRANSIENT);
+}
 
 /* ---- SQL functions: ct_record and sqlar_uncompress ---- */
 
@@ -355,6 +407,10 @@ int ct_store_register_functions(sqlite3 *db)
 		return SQLITE_NOMEM;
 	int rc = sqlite3_create_function_v2(db, "ct_record", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, c,
 					    fn_ct_record, NULL, NULL, rec_cache_free);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function_v2(db, "ct_event_key", 1,
+						SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+						fn_event_key, NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_create_function_v2(db, "sqlar_uncompress", 2,
 						SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
@@ -656,15 +712,20 @@ struct dict_ent {
 
 #define DICT_MAX (1u << 20)
 
-struct ct_writer {
-	struct ct_index *idx;
-	sqlite3 *db;
-	sqlite3_stmt *ins_flow, *get_flow;
-	sqlite3_stmt *ins_ev, *dup_eid, *dup_key, *ins_str, *get_str, *ins_blk, *ins_src, *upd_src;
-	/* dictionary cache */
+struct dict {
 	struct dict_ent *tab;
 	size_t tab_cap, tab_n;
 	struct ct_buf arena;
+	sqlite3_stmt *get, *ins;
+};
+
+struct ct_writer {
+	struct ct_index *idx;
+	sqlite3 *db;
+	struct dict names;
+	sqlite3_stmt *ins_flow, *get_flow;
+	sqlite3_stmt *ins_ev, *dup_eid, *dup_key, *ins_blk, *ins_src, *upd_src;
+	struct dict strs;
 	/* the open block */
 	struct ct_buf blk;
 	int64_t blk_id;
@@ -714,7 +775,7 @@ static int deflate_block(struct libdeflate_compressor *comp, const char *raw, si
 static void *compressor_main(void *arg)
 {
 	struct ct_writer *w = arg;
-	struct libdeflate_compressor *comp = libdeflate_alloc_compressor(1);
+	struct libdeflate_compressor *comp = libdeflate_alloc_compressor(4);
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
 		while (!w->todo && !w->stop)
@@ -753,13 +814,13 @@ static int prep(struct ct_writer *w, const char *sql, sqlite3_stmt **st, struct 
 	return 0;
 }
 
-static int dict_resize(struct ct_writer *w, size_t cap)
+static int dict_resize(struct dict *d, size_t cap)
 {
 	struct dict_ent *t = calloc(cap, sizeof(*t));
 	if (!t)
 		return -1;
-	for (size_t i = 0; i < w->tab_cap; i++) {
-		struct dict_ent *e = &w->tab[i];
+	for (size_t i = 0; i < d->tab_cap; i++) {
+		struct dict_ent *e = &d->tab[i];
 		if (!e->id)
 			continue;
 		size_t j = e->h & (cap - 1);
@@ -767,80 +828,104 @@ static int dict_resize(struct ct_writer *w, size_t cap)
 			j = (j + 1) & (cap - 1);
 		t[j] = *e;
 	}
-	free(w->tab);
-	w->tab = t;
-	w->tab_cap = cap;
+	free(d->tab);
+	d->tab = t;
+	d->tab_cap = cap;
 	return 0;
 }
 
-static void dict_clear(struct ct_writer *w)
+static void dict_clear(struct dict *d)
 {
-	memset(w->tab, 0, w->tab_cap * sizeof(*w->tab));
-	w->tab_n = 0;
-	ct_buf_reset(&w->arena);
+	memset(d->tab, 0, d->tab_cap * sizeof(*d->tab));
+	d->tab_n = 0;
+	ct_buf_reset(&d->arena);
 }
 
-static int dict_put(struct ct_writer *w, uint64_t h, const char *s, size_t len, int64_t id)
+static void dict_free(struct dict *d)
 {
-	if (w->tab_n >= DICT_MAX || w->arena.len > (256u << 20))
-		dict_clear(w); /* bounded memory: fall back to SQL lookups */
-	if ((w->tab_n + 1) * 2 > w->tab_cap && dict_resize(w, w->tab_cap * 2) < 0)
+	sqlite3_finalize(d->get);
+	sqlite3_finalize(d->ins);
+	free(d->tab);
+	ct_buf_free(&d->arena);
+}
+
+static int dict_put(struct dict *d, uint64_t h, const char *s, size_t len, int64_t id)
+{
+	if (d->tab_n >= DICT_MAX || d->arena.len > (256u << 20))
+		dict_clear(d); /* bounded memory: fall back to SQL lookups */
+	if ((d->tab_n + 1) * 2 > d->tab_cap && dict_resize(d, d->tab_cap * 2) < 0)
 		return -1;
-	size_t off = w->arena.len;
-	if (ct_buf_append(&w->arena, s, len) < 0)
+	size_t off = d->arena.len;
+	if (ct_buf_append(&d->arena, s, len) < 0)
 		return -1;
-	size_t j = h & (w->tab_cap - 1);
-	while (w->tab[j].id)
-		j = (j + 1) & (w->tab_cap - 1);
-	w->tab[j] = (struct dict_ent){.h = h, .id = id, .len = (uint32_t)len, .off = (uint32_t)off};
-	w->tab_n++;
+	size_t j = h & (d->tab_cap - 1);
+	while (d->tab[j].id)
+		j = (j + 1) & (d->tab_cap - 1);
+	d->tab[j] = (struct dict_ent){.h = h, .id = id, .len = (uint32_t)len, .off = (uint32_t)off};
+	d->tab_n++;
 	return 0;
 }
 
-int ct_writer_str(struct ct_writer *w, const char *s, size_t len, int64_t *ret_id, struct ct_err *err)
+/* The id of a string in a dictionary table, inserting it when new. */
+static int dict_id(struct ct_writer *w, struct dict *d, const char *s, size_t len, int64_t *ret_id,
+		   struct ct_err *err)
 {
 	uint64_t h = ct_hash64(s, len, 0x9e3779b97f4a7c15ULL);
-	size_t j = h & (w->tab_cap - 1);
-	while (w->tab[j].id) {
-		struct dict_ent *e = &w->tab[j];
-		if (e->h == h && e->len == len && memcmp(w->arena.p + e->off, s, len) == 0) {
+	size_t j = h & (d->tab_cap - 1);
+	while (d->tab[j].id) {
+		struct dict_ent *e = &d->tab[j];
+		if (e->h == h && e->len == len && memcmp(d->arena.p + e->off, s, len) == 0) {
 			*ret_id = e->id;
 			return 0;
 		}
-		j = (j + 1) & (w->tab_cap - 1);
+		j = (j + 1) & (d->tab_cap - 1);
 	}
 	int64_t id = 0;
-	sqlite3_bind_text(w->get_str, 1, s, (int)len, SQLITE_STATIC);
-	int rc = sqlite3_step(w->get_str);
+	sqlite3_bind_text(d->get, 1, s, (int)len, SQLITE_STATIC);
+	int rc = sqlite3_step(d->get);
 	if (rc == SQLITE_ROW)
-		id = sqlite3_column_int64(w->get_str, 0);
-	sqlite3_reset(w->get_str);
+		id = sqlite3_column_int64(d->get, 0);
+	sqlite3_reset(d->get);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return sql_err(w, err);
 	if (!id) {
-		sqlite3_bind_text(w->ins_str, 1, s, (int)len, SQLITE_STATIC);
-		rc = sqlite3_step(w->ins_str);
-		sqlite3_reset(w->ins_str);
+		sqlite3_bind_text(d->ins, 1, s, (int)len, SQLITE_STATIC);
+		rc = sqlite3_step(d->ins);
+		sqlite3_reset(d->ins);
 		if (rc != SQLITE_DONE)
 			return sql_err(w, err);
 		id = sqlite3_last_insert_rowid(w->db);
 	}
-	if (dict_put(w, h, s, len, id) < 0)
+	if (dict_put(d, h, s, len, id) < 0)
 		return ct_err_set(err, CT_E_NOMEM, w->idx->path, 0, "out of memory");
 	*ret_id = id;
 	return 0;
 }
 
-static int preload_dict(struct ct_writer *w, struct ct_err *err)
+int ct_writer_str(struct ct_writer *w, const char *s, size_t len, int64_t *ret_id, struct ct_err *err)
 {
+	return dict_id(w, &w->strs, s, len, ret_id, err);
+}
+
+static int dict_open(struct ct_writer *w, struct dict *d, const char *table, struct ct_err *err)
+{
+	char sql[128];
+	if (dict_resize(d, 1 << 12) < 0)
+		return ct_err_set(err, CT_E_NOMEM, w->idx->path, 0, "out of memory");
+	snprintf(sql, sizeof(sql), "SELECT id FROM %s WHERE s = ?", table);
+	if (prep(w, sql, &d->get, err) < 0)
+		return -1;
+	snprintf(sql, sizeof(sql), "INSERT INTO %s(s) VALUES(?)", table);
+	if (prep(w, sql, &d->ins, err) < 0)
+		return -1;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(w->db, "SELECT id, s FROM strs", -1, &st, NULL) != SQLITE_OK)
+	snprintf(sql, sizeof(sql), "SELECT id, s FROM %s WHERE s IS NOT NULL", table);
+	if (sqlite3_prepare_v2(w->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return sql_err(w, err);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && w->tab_n < DICT_MAX / 2) {
+	while (sqlite3_step(st) == SQLITE_ROW && d->tab_n < DICT_MAX / 2) {
 		const char *s = (const char *)sqlite3_column_text(st, 1);
 		size_t len = (size_t)sqlite3_column_bytes(st, 1);
-		if (dict_put(w, ct_hash64(s, len, 0x9e3779b97f4a7c15ULL), s, len, sqlite3_column_int64(st, 0)) < 0) {
+		if (dict_put(d, ct_hash64(s, len, 0x9e3779b97f4a7c15ULL), s, len, sqlite3_column_int64(st, 0)) < 0) {
 			sqlite3_finalize(st);
 			return ct_err_set(err, CT_E_NOMEM, w->idx->path, 0, "out of memory");
 		}
@@ -983,20 +1068,18 @@ int ct_writer_new(struct ct_index *idx, bool threaded, struct ct_writer **ret, s
 	pthread_cond_init(&w->cv, NULL);
 	if (threaded && pthread_create(&w->cthread, NULL, compressor_main, w) == 0)
 		w->threaded = true;
-	if (dict_resize(w, 1 << 16) < 0 || !(w->comp = libdeflate_alloc_compressor(1))) {
+	if (!(w->comp = libdeflate_alloc_compressor(4))) {
 		ct_writer_free(w);
 		return ct_err_set(err, CT_E_NOMEM, idx->path, 0, "out of memory");
 	}
 	if (prep(w,
-		 "INSERT INTO ev(ts, event_name, event_source, event_id, dkey, src, ord, blk, boff, blen,"
+		 "INSERT INTO ev(ts, ename, esrc, event_id, dkey, src, ord, blk, boff, blen,"
 		 " ver, region, ip, ua, ecode, emsg, acct, etype, ecat, vpce, itype, iarn, ipid, iacct,"
 		 " akey, uname, sitype, siarn, siname, screated, invby, srcid, ro, mgmt, mfa, console)"
 		 " VALUES(?,?,?,?,?,?,?,?,?,?, ?,?,?,?,?,?,?,?,?,?, ?,?,?,?,?,?,?,?,?,?, ?,?,?,?,?,?)",
 		 &w->ins_ev, err) < 0 ||
 	    prep(w, "SELECT acct FROM ev WHERE event_id = ?", &w->dup_eid, err) < 0 ||
 	    prep(w, "SELECT 1 FROM ev WHERE dkey = ?", &w->dup_key, err) < 0 ||
-	    prep(w, "INSERT INTO strs(s) VALUES(?)", &w->ins_str, err) < 0 ||
-	    prep(w, "SELECT id FROM strs WHERE s = ?", &w->get_str, err) < 0 ||
 	    prep(w, "INSERT INTO blocks(id, size, data) VALUES(?, ?, ?)", &w->ins_blk, err) < 0 ||
 	    prep(w,
 		 "INSERT OR REPLACE INTO sources(path, size, sha256, content_sha256, content_size, kind, shape,"
@@ -1009,7 +1092,8 @@ int ct_writer_new(struct ct_index *idx, bool threaded, struct ct_writer **ret, s
 		 " records = ?, events = ?, flows = ?, duplicates = ?, errors = ?, first_event_time = ?,"
 		 " last_event_time = ?, message = ? WHERE id = ?",
 		 &w->upd_src, err) < 0 ||
-	    prep_flow(w, err) < 0 || preload_dict(w, err) < 0 || next_block_id(w, err) < 0) {
+	    prep_flow(w, err) < 0 || dict_open(w, &w->strs, "strs", err) < 0 ||
+	    dict_open(w, &w->names, "names", err) < 0 || next_block_id(w, err) < 0) {
 		ct_writer_free(w);
 		return -1;
 	}
@@ -1043,15 +1127,14 @@ void ct_writer_free(struct ct_writer *w)
 	sqlite3_finalize(w->get_flow);
 	sqlite3_finalize(w->dup_eid);
 	sqlite3_finalize(w->dup_key);
-	sqlite3_finalize(w->ins_str);
-	sqlite3_finalize(w->get_str);
+	dict_free(&w->strs);
+	dict_free(&w->names);
 	sqlite3_finalize(w->ins_blk);
 	sqlite3_finalize(w->ins_src);
 	sqlite3_finalize(w->upd_src);
 	if (w->comp)
 		libdeflate_free_compressor(w->comp);
-	free(w->tab);
-	ct_buf_free(&w->arena);
+
 	ct_buf_free(&w->blk);
 	free(w);
 }
@@ -1283,7 +1366,11 @@ static int is_dup(struct ct_writer *w, const struct ct_event *ev, int64_t acct, 
 	const struct ct_str *eid = &ev->f[CT_EF_EVENT_ID];
 	int rc, dup = 0;
 	if (eid->s) {
-		sqlite3_bind_text(w->dup_eid, 1, eid->s, (int)eid->len, SQLITE_STATIC);
+		unsigned char key[16];
+		if (ct_event_key_pack(eid->s, eid->len, key) == 16)
+			sqlite3_bind_blob(w->dup_eid, 1, key, 16, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_text(w->dup_eid, 1, eid->s, (int)eid->len, SQLITE_STATIC);
 		while ((rc = sqlite3_step(w->dup_eid)) == SQLITE_ROW) {
 			bool null = sqlite3_column_type(w->dup_eid, 0) == SQLITE_NULL;
 			if ((null && acct == 0) || (!null && sqlite3_column_int64(w->dup_eid, 0) == acct)) {
@@ -1315,7 +1402,7 @@ int ct_writer_event(struct ct_writer *w, int64_t source_id, const struct ct_even
 	for (int i = 0; i < CT_EF_COUNT; i++) {
 		if (ef_col[i] <= 0 || !ev->f[i].s)
 			continue;
-		if (ct_writer_str(w, ev->f[i].s, ev->f[i].len, &ids[i], err) < 0)
+		if (dict_id(w, &w->strs, ev->f[i].s, ev->f[i].len, &ids[i], err) < 0)
 			return -1;
 	}
 	uint64_t dkey = 0;
@@ -1333,14 +1420,22 @@ int ct_writer_event(struct ct_writer *w, int64_t source_id, const struct ct_even
 	w->pending += ev->raw_len;
 
 	sqlite3_bind_int64(st, 1, ev->ts);
-	const int tcols[][2] = {{CT_EF_EVENT_NAME, 2}, {CT_EF_EVENT_SOURCE, 3}, {CT_EF_EVENT_ID, 4}};
-	for (size_t i = 0; i < CT_ARRAY_SIZE(tcols); i++) {
-		const struct ct_str *s = &ev->f[tcols[i][0]];
-		if (s->s)
-			sqlite3_bind_text(st, tcols[i][1], s->s, (int)s->len, SQLITE_STATIC);
-		else
-			sqlite3_bind_null(st, tcols[i][1]);
-	}
+	int64_t ename = 0, esrc = 0;
+	if (ev->f[CT_EF_EVENT_NAME].s &&
+	    dict_id(w, &w->names, ev->f[CT_EF_EVENT_NAME].s, ev->f[CT_EF_EVENT_NAME].len, &ename, err) < 0)
+		return -1;
+	if (ev->f[CT_EF_EVENT_SOURCE].s &&
+	    dict_id(w, &w->names, ev->f[CT_EF_EVENT_SOURCE].s, ev->f[CT_EF_EVENT_SOURCE].len, &esrc, err) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 2, ename);
+	sqlite3_bind_int64(st, 3, esrc);
+	unsigned char key[16];
+	if (!ev->f[CT_EF_EVENT_ID].s)
+		sqlite3_bind_null(st, 4);
+	else if (ct_event_key_pack(ev->f[CT_EF_EVENT_ID].s, ev->f[CT_EF_EVENT_ID].len, key) == 16)
+		sqlite3_bind_blob(st, 4, key, 16, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_text(st, 4, ev->f[CT_EF_EVENT_ID].s, (int)ev->f[CT_EF_EVENT_ID].len, SQLITE_STATIC);
 	if (dkey)
 		sqlite3_bind_int64(st, 5, (int64_t)dkey);
 	else

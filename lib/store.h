@@ -9,7 +9,7 @@
 #include "cloudtrail.h"
 #include "ctscan.h"
 
-#define CT_BLOCK_TARGET (128u << 10) /* raw bytes of records per block */
+#define CT_BLOCK_TARGET (256u << 10) /* raw bytes of records per block */
 
 struct ct_index {
 	sqlite3 *db;
@@ -83,6 +83,10 @@ int ct_writer_str(struct ct_writer *w, const char *s, size_t len, int64_t *ret_i
  * builds whatever is pending (after the load, or after one was killed). */
 int ct_store_defer_indexes(sqlite3 *db, const char *table, const char *path, struct ct_err *err);
 int ct_store_build_indexes(sqlite3 *db, const char *path, struct ct_err *err);
+
+/* Packs a lowercase canonical UUID event id into 16 bytes (returns 16),
+ * the form ev.event_id keeps; returns 0 for any other id (kept as text). */
+int ct_event_key_pack(const char *s, size_t len, unsigned char out[16]);
 
 /* Looks up a source by content hash; returns 1 and the path when known. */
 int ct_store_source_known(sqlite3 *db, const char *sha256, char **ret_path, struct ct_err *err);
