@@ -571,6 +571,10 @@ int ct_index_open(const char *path, int flags, struct ct_index **ret_idx, struct
 	}
 	sqlite3_extended_result_codes(idx->db, 0);
 	sqlite3_busy_timeout(idx->db, 10000);
+	/* One writer at a time, decided before any schema work: a second
+	 * writer must not build or migrate anything under a running ingest. */
+	if (writable && ct_index_lock_writer(idx, err) < 0)
+		goto fail;
 	if (exec(idx->db, "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;", path, err) < 0)
 		goto fail;
 	if (writable) {
@@ -614,7 +618,7 @@ int ct_index_lock_writer(struct ct_index *idx, struct ct_err *err)
 		close(fd);
 		if (e == EWOULDBLOCK)
 			return ct_err_set(err, CT_E_BUSY, idx->path, 0,
-					  "index is busy: another ctscan ingest is writing to it");
+					  "index is busy: another ctscan command is writing to it");
 		return ct_err_set(err, CT_E_SYSTEM, idx->path, 0, "cannot lock the index: %s", strerror(e));
 	}
 	idx->lock_fd = fd;

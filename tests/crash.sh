@@ -52,7 +52,7 @@ if kill -0 "$pid" 2>/dev/null; then
 	msg=$("$CTSCAN" ingest -q -d "$db" "$work/corpus" 2>&1)
 	rc=$?
 	[ "$rc" = 5 ] && ok || bad "a second ingest exited $rc, expected 5"
-	case "$msg" in *"index is busy: another ctscan ingest is writing to it"*) ok ;; *) bad "second ingest said: $msg" ;; esac
+	case "$msg" in *"index is busy: another ctscan command is writing to it"*) ok ;; *) bad "second ingest said: $msg" ;; esac
 else
 	bad "the ingest finished before the concurrency checks (corpus too small?)"
 fi
