@@ -13,6 +13,12 @@ const struct ct_cmd *const ct_cmds[] = {
 	&cmd_ingest,
 	&cmd_info,
 	&cmd_show,
+	&cmd_timeline,
+	&cmd_sql,
+	&cmd_verify,
+	&cmd_custody,
+	&cmd_detect,
+	&cmd_rules,
 	NULL,
 };
 

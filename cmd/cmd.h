@@ -57,6 +57,22 @@ int ct_cli_write(void *ud, const void *buf, size_t len);
 void ct_cli_out_spec(struct ct_cli *cli, enum ct_format fmt, struct ct_out_spec *ret);
 
 extern const struct ct_cmd cmd_ingest, cmd_info, cmd_show;
+extern const struct ct_cmd cmd_timeline, cmd_sql;
+extern const struct ct_cmd cmd_verify, cmd_custody;
+extern const struct ct_cmd cmd_detect, cmd_rules;
+
+/* The read-only guard of `ctscan sql` (cmd-sql.c), also used by timeline's
+ * --where: an authorizer that refuses writes to the index, ATTACH/DETACH,
+ * setting PRAGMAs and load_extension(); why[] says what was refused. */
+struct ct_sql_guard {
+	char why[512];
+};
+void ct_sql_guard_install(sqlite3 *db, struct ct_sql_guard *g);
+/* sqlite3_prepare_v2 under the guard (and refusing VACUUM); on failure
+ * returns -1 with the reason in msg.  *ret_st is NULL for an empty
+ * statement. */
+int ct_sql_guard_prepare(sqlite3 *db, struct ct_sql_guard *g, const char *sql, sqlite3_stmt **ret_st,
+			 const char **ret_tail, char *msg, size_t msglen);
 
 
 

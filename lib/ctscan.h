@@ -267,4 +267,77 @@ int ct_detect_run(struct ct_index *idx, const struct ct_ruleset *rs, const struc
 int ct_rule_prepare(sqlite3 *db, const struct ct_rule *r, const struct ct_detect_opts *o, sqlite3_stmt **ret,
 		    uint64_t *ret_line, char *why, size_t whylen);
 
+/* ==== trace and summary (lib/trace.c) ==================================== */
+
+/* A set of event names: the curated list of the APIs attackers abuse,
+ * CT_ABUSED_APIS_FILE in ct_rules_default_dir().  The file holds one
+ * eventName a line; '#' starts a comment.  Errors carry the line. */
+#define CT_ABUSED_APIS_FILE "abused-apis.txt"
+struct ct_apiset;
+int ct_apiset_load(const char *path, struct ct_apiset **ret, struct ct_err *err);
+int ct_apiset_parse(const char *text, size_t len, const char *path, struct ct_apiset **ret, struct ct_err *err);
+/* False for a NULL set. */
+bool ct_apiset_has(const struct ct_apiset *s, const char *name, size_t len);
+size_t ct_apiset_size(const struct ct_apiset *s);
+void ct_apiset_free(struct ct_apiset *s);
+
+enum ct_trace_from {
+	CT_TRACE_FROM_KEY,       /* an access key id */
+	CT_TRACE_FROM_PRINCIPAL, /* an identity ARN, a user name, a role (ARN or name) */
+	CT_TRACE_FROM_IP,        /* an address */
+	CT_TRACE_FROM_EVENT,     /* an eventID: the event, then its access key */
+};
+
+struct ct_trace_opts {
+	int from;                     /* enum ct_trace_from */
+	const char *value;
+	int depth;                    /* hops followed from the start (0: the start only) */
+	int64_t since_ms, until_ms;   /* the window; INT64_MIN and INT64_MAX for none */
+	int64_t ip_window_ms;         /* "same IP": around the traced use of an address; 0 = 1 hour */
+	const struct ct_apiset *abused; /* may be NULL */
+};
+
+enum ct_trace_row_kind { CT_TRACE_EVENT, CT_TRACE_FLOWS, CT_TRACE_FINDING };
+
+/* One line of the storyline.  Rows are in hop order, then time. */
+struct ct_trace_row {
+	int kind;               /* enum ct_trace_row_kind */
+	int hop;                /* 0 for the start */
+	const char *via;        /* how it was reached: "start", "AssumeRole by AKIA... at T", ... */
+	int64_t ts;             /* the event; the first flow; the finding's first time */
+	const char *identity;   /* the rest may be NULL */
+	const char *access_key;
+	const char *source_ip;  /* flows: the peer address */
+	const char *event;      /* event name; "flows in", "flows out"; the finding's rule id */
+	const char *detail;
+	const char *event_id;
+	int64_t seq;            /* the order it was found in */
+};
+
+struct ct_trace;
+/* Follows the links from o->from/o->value through the index (read only).
+ * Nothing found is not an error: the trace has no rows. */
+int ct_trace_run(struct ct_index *idx, const struct ct_trace_opts *o, struct ct_trace **ret, struct ct_err *err);
+size_t ct_trace_rows(const struct ct_trace *t);
+const struct ct_trace_row *ct_trace_row(const struct ct_trace *t, size_t i);
+/* Events reached beyond the row limit (counted, not listed). */
+uint64_t ct_trace_rows_dropped(const struct ct_trace *t);
+void ct_trace_free(struct ct_trace *t);
+
+enum ct_graph_format { CT_GRAPH_DOT, CT_GRAPH_MERMAID };
+struct ct_graph_opts {
+	int format;         /* enum ct_graph_format */
+	int max_nodes;      /* 0: 40 */
+	const char *title;  /* NULL: the command line of the trace */
+	ct_write_fn write;
+	void *ud;
+};
+/* Writes the trace as a graph: identities, keys, sessions, addresses,
+ * instances, resources and findings as nodes coloured by kind (findings
+ * by severity); repeated calls collapsed into one edge with a count and
+ * a time range.  Returns 0, 1 when the reader went away (EPIPE), or -1. */
+int ct_trace_graph(const struct ct_trace *t, const struct ct_graph_opts *o, struct ct_err *err);
+
+/* ==== end of trace and summary ============================================ */
+
 #endif

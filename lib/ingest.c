@@ -155,7 +155,7 @@ static int walk(struct walker *w, const char *path, bool top, int depth)
 		n++;
 	}
 	closedir(d);
-	if (rc == 0)
+	if (rc == 0 && n > 0) /* qsort(NULL, 0, ...) is undefined (UBSan: an empty directory) */
 		qsort(names, n, sizeof(*names), cmp_str);
 	size_t plen = strlen(path);
 	bool slash = plen > 0 && path[plen - 1] == '/';

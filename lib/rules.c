@@ -368,7 +368,8 @@ static int collect(const char *dir, char ***list, size_t *n, size_t *cap, int de
 		names[nn++] = strdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, nn, sizeof(*names), cmp_names);
+	if (nn > 0) /* qsort(NULL, 0, ...) is undefined (UBSan: an empty directory) */
+		qsort(names, nn, sizeof(*names), cmp_names);
 	for (size_t i = 0; i < nn; i++) {
 		char path[4096];
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);

@@ -1045,7 +1045,8 @@ static int walk(struct ct_verify *v, struct ct_buf *p, int depth, struct ct_err 
 			goto out;
 		}
 	}
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n) /* qsort with a NULL array is undefined, even for 0 items */
+		qsort(names, n, sizeof(*names), cmp_str);
 	size_t plen = p->len;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		p->len = plen;
@@ -1099,6 +1100,12 @@ int ct_verify_add_path(struct ct_verify *v, const char *path, struct ct_err *err
 	if (rc == 1)
 		diag(v, CT_DIAG_WARNING, path, "not a cloudtrail log or digest file: skipped");
 	return rc < 0 ? -1 : 0;
+}
+
+bool ct_verify_is_log_name(const char *path)
+{
+	struct lname ln;
+	return path && parse_log_name(base_name(path), &ln);
 }
 
 int ct_verify_add_known_log(struct ct_verify *v, const char *s3key, const char *path,
@@ -1639,7 +1646,8 @@ static int build_digests(struct ct_verify *v, struct entlist *lists, struct ct_e
 		}
 	}
 	/* groups in id order, digests oldest first */
-	qsort(v->grp, v->ngrp, sizeof(*v->grp), cmp_group);
+	if (v->ngrp)
+		qsort(v->grp, v->ngrp, sizeof(*v->grp), cmp_group);
 	smap_free(&v->grpmap);
 	for (size_t g = 0; g < v->ngrp; g++) {
 		struct vgroup *gr = &v->grp[g];

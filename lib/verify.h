@@ -147,6 +147,10 @@ int ct_verify_add_path(struct ct_verify *v, const char *path, struct ct_err *err
 int ct_verify_add_known_log(struct ct_verify *v, const char *s3key, const char *path,
 			    const char *content_sha256_hex, struct ct_err *err);
 
+/* True when the file name part of `path` (or S3 key) is that of a
+ * CloudTrail log file, the names ct_verify_add_known_log takes. */
+bool ct_verify_is_log_name(const char *path);
+
 /* Verifies everything added and calls `row` for each result whose time
  * meets [since_ms, until_ms] (0 = no bound), in this order: per chain
  * (organization, account, region, trail), the digests oldest first, each

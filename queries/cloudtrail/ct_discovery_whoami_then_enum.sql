@@ -1,0 +1,70 @@
+-- id: ct_discovery_whoami_then_enum
+-- title: GetCallerIdentity followed by enumeration
+-- severity: medium
+-- tactics: TA0007
+-- techniques: T1087.004, T1580, T1526
+-- description: A credential called sts:GetCallerIdentity ("whoami") and then, within :window_minutes, the same access key called at least :threshold distinct List*, Describe* or Get* APIs (successful or denied). This is the opening move of almost every intrusion with stolen keys: confirm the keys work and whose they are, then map what they can reach. A GetCallerIdentity within :window_minutes of an earlier one for the same key is folded into the earlier one. Evidence holds the GetCallerIdentity event and the first call of each distinct API.
+-- false_positives: Infrastructure-as-code (Terraform, CDK, Pulumi) and SDK tools that resolve the caller before refreshing state; allowlist their roles or user agents.
+-- references: https://stratus-red-team.cloud/attack-techniques/AWS/aws.discovery.ec2-enumerate-from-instance/, https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html, https://www.invictus-ir.com/news/aws-cloudtrail-cheat-sheet
+-- tags: discovery, reconnaissance, credentials
+-- allowlist: principal, ip, user_agent
+-- param: threshold = 10 | distinct List/Describe/Get APIs after GetCallerIdentity
+-- param: window_minutes = 15 | how long after GetCallerIdentity to look
+WITH gci AS MATERIALIZED (
+  SELECT id, event_ts, event_time, event_id, recipient_account_id, aws_region, identity_arn, user_name,
+         access_key_id, source_ip_address, coalesce(access_key_id, identity_arn, user_name) AS k
+  FROM events
+  WHERE event_name = 'GetCallerIdentity'
+    AND error_code IS NULL
+    AND coalesce(access_key_id, identity_arn, user_name) IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM allowlist a WHERE a.kind = 'principal'
+                    AND a.value IN (identity_arn, user_name, session_issuer_arn, session_issuer_user_name))
+    AND NOT EXISTS (SELECT 1 FROM allowlist a WHERE a.kind = 'user_agent' AND coalesce(user_agent, '') GLOB a.value)
+    AND coalesce(source_ip_address, '') NOT IN (SELECT ip FROM allow_ip)
+),
+starts AS (
+  SELECT g.* FROM gci g
+  WHERE NOT EXISTS (SELECT 1 FROM gci g2 WHERE g2.k = g.k AND g2.event_ts < g.event_ts
+                    AND g2.event_ts >= g.event_ts - :window_minutes * 60000)
+),
+enum AS MATERIALIZED (
+  SELECT id, event_ts, event_time, event_id, event_source || ':' || event_name AS api, error_code,
+         coalesce(access_key_id, identity_arn, user_name) AS k
+  FROM events
+  WHERE (event_name GLOB 'List*' OR event_name GLOB 'Describe*' OR event_name GLOB 'Get*')
+    AND event_name <> 'GetCallerIdentity'
+    AND coalesce(management_event, 1) = 1
+    AND coalesce(access_key_id, identity_arn, user_name) IN (SELECT k FROM gci)
+),
+follow AS MATERIALIZED (
+  SELECT s.id AS sid, e.*,
+         row_number() OVER (PARTITION BY s.id, e.api ORDER BY e.event_ts, e.id) AS nth
+  FROM starts s JOIN enum e ON e.k = s.k AND e.event_ts >= s.event_ts
+                            AND e.event_ts <= s.event_ts + :window_minutes * 60000
+),
+scored AS (
+  SELECT sid, count(DISTINCT api) AS apis, count(*) AS calls, count(error_code) AS failed,
+         max(event_time) AS last_time,
+         group_concat(CASE WHEN nth = 1 THEN substr(api, instr(api, ':') + 1) END, ' ') AS names
+  FROM (SELECT * FROM follow ORDER BY sid, event_ts, id)
+  GROUP BY sid
+  HAVING count(DISTINCT api) >= :threshold
+)
+SELECT
+  s.event_time AS first_time,
+  sc.last_time AS last_time,
+  s.recipient_account_id AS account,
+  s.aws_region AS region,
+  coalesce(s.identity_arn, s.user_name) AS identity,
+  s.access_key_id AS access_key,
+  s.source_ip_address AS source_ip,
+  'GetCallerIdentity then ' || sc.calls || ' calls to ' || sc.apis || ' distinct APIs (' || sc.failed || ' denied) within '
+    || :window_minutes || ' min: '
+    || CASE WHEN length(sc.names) > 160 THEN substr(sc.names, 1, 160) || '...' ELSE sc.names END AS summary,
+  (SELECT json_group_array(event_id)
+   FROM (SELECT s.event_id AS event_id, s.event_ts AS ts, s.id AS id
+         UNION ALL
+         SELECT f.event_id, f.event_ts, f.id FROM follow f WHERE f.sid = s.id AND f.nth = 1
+         ORDER BY ts, id)) AS evidence
+FROM starts s JOIN scored sc ON sc.sid = s.id
+ORDER BY first_time, identity, summary;

@@ -1,0 +1,42 @@
+-- id: ct_ebs_snapshot_shared
+-- title: EBS snapshot shared with another account or made public
+-- severity: high
+-- tactics: TA0010
+-- techniques: T1537
+-- description: A successful ModifySnapshotAttribute adds createVolumePermission for another AWS account (userId) or for the group "all", which makes the snapshot public. The other account can create a volume from it and read the disk. Shares with allowlisted accounts and with the recipient account itself are ignored.
+-- false_positives: Snapshot copies to a backup or disaster-recovery account (allowlist the account), or sharing with a vendor during a support case.
+-- references: https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html, https://stratus-red-team.cloud/attack-techniques/AWS/aws.exfiltration.ec2-share-ebs-snapshot/
+-- tags: ebs, ec2, data, exfiltration
+-- allowlist: principal, account
+WITH mods AS MATERIALIZED (
+  SELECT id, event_time, event_id, recipient_account_id, aws_region, identity_arn, user_name,
+         access_key_id, source_ip_address, request_parameters AS rp
+  FROM events
+  WHERE event_name = 'ModifySnapshotAttribute'
+    AND error_code IS NULL
+    AND NOT EXISTS (SELECT 1 FROM allowlist a WHERE a.kind = 'principal'
+                    AND a.value IN (identity_arn, user_name, session_issuer_arn, session_issuer_user_name))
+),
+grants AS (
+  SELECT mods.id,
+         CASE WHEN json_extract(i.value, '$.group') = 'all' THEN 'everyone (public)'
+              ELSE 'account ' || json_extract(i.value, '$.userId') END AS who
+  FROM mods, json_each(mods.rp, '$.createVolumePermission.add.items') i
+  WHERE json_extract(i.value, '$.group') = 'all'
+     OR (json_extract(i.value, '$.userId') IS NOT NULL
+         AND json_extract(i.value, '$.userId') <> mods.recipient_account_id
+         AND json_extract(i.value, '$.userId') NOT IN (SELECT value FROM allowlist WHERE kind = 'account'))
+)
+SELECT
+  min(event_time) AS first_time,
+  max(event_time) AS last_time,
+  recipient_account_id AS account,
+  aws_region AS region,
+  coalesce(identity_arn, user_name) AS identity,
+  access_key_id AS access_key,
+  source_ip_address AS source_ip,
+  'snapshot ' || coalesce(json_extract(rp, '$.snapshotId'), '?') || ' shared with ' || group_concat(g.who, ', ') AS summary,
+  json_group_array(DISTINCT event_id) AS evidence
+FROM mods JOIN grants g ON g.id = mods.id
+GROUP BY mods.id
+ORDER BY first_time, identity, summary;

@@ -1,0 +1,74 @@
+-- id: ct_s3_large_transfer_out
+-- title: Large volume of S3 data downloaded by one principal
+-- severity: medium
+-- tactics: TA0010, TA0009
+-- techniques: T1530, T1537
+-- description: The successful GetObject calls of one principal (or anonymous source IP) returned at least :threshold_mb MiB in total (additionalEventData.bytesTransferredOut) within a sliding :window_minutes window. Measures exfiltration by volume rather than by count, catching a few very large downloads such as database dumps or backups. Requires CloudTrail S3 data events; bytesTransferredOut is read from every GetObject event.
+-- false_positives: Backup restores, data pipelines and analytics jobs; allowlist their roles.
+-- references: https://docs.aws.amazon.com/AmazonS3/latest/userguide/cloudtrail-logging-understanding-s3-entries.html, https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_finding-types-s3.html#exfiltration-s3-anomalousbehavior
+-- tags: s3, data, exfiltration
+-- allowlist: principal, ip
+-- param: threshold_mb = 1024 | MiB downloaded within the window
+-- param: window_minutes = 60 | length of the sliding window in minutes
+WITH g AS MATERIALIZED (
+  SELECT id, event_ts, event_time, event_id, event_name, recipient_account_id, aws_region, access_key_id,
+         source_ip_address,
+         coalesce(identity_arn, user_name, identity_principal_id, 'anonymous@' || source_ip_address) AS who,
+         coalesce(json_extract(additional_event_data, '$.bytesTransferredOut'), 0) AS bytes
+  FROM events
+  WHERE event_name = 'GetObject'
+    AND error_code IS NULL
+    AND NOT EXISTS (SELECT 1 FROM allowlist a WHERE a.kind = 'principal'
+                    AND a.value IN (identity_arn, user_name, session_issuer_arn, session_issuer_user_name))
+    AND coalesce(source_ip_address, '') NOT IN (SELECT ip FROM allow_ip)
+),
+win AS (
+  SELECT who, event_ts AS t0,
+         sum(bytes) OVER (PARTITION BY who ORDER BY event_ts
+                          RANGE BETWEEN CURRENT ROW AND :window_minutes * 60000 FOLLOWING) AS total
+  FROM g
+),
+anchors AS (SELECT DISTINCT who, t0 FROM win WHERE total >= :threshold_mb * 1048576),
+bursts AS (
+  SELECT who, min(t0) AS lo, max(t0) + :window_minutes * 60000 AS hi
+  FROM (SELECT who, t0, sum(brk) OVER (PARTITION BY who ORDER BY t0 ROWS UNBOUNDED PRECEDING) AS run
+        FROM (SELECT who, t0, CASE WHEN t0 - lag(t0) OVER (PARTITION BY who ORDER BY t0) <= :window_minutes * 60000
+                                   THEN 0 ELSE 1 END AS brk
+              FROM anchors))
+  GROUP BY who, run
+),
+-- assign each row to the burst that contains it in one ordered pass (a key's bursts are disjoint)
+member AS (
+  SELECT id, lo
+  FROM (SELECT kind, id, event_ts,
+               max(b_lo) OVER w AS lo, max(b_hi) OVER w AS hi
+        FROM (SELECT who, lo AS event_ts, 0 AS kind, lo AS b_lo, hi AS b_hi, NULL AS id FROM bursts
+              UNION ALL
+              SELECT who, event_ts, 1, NULL, NULL, id FROM g WHERE who IN (SELECT who FROM bursts))
+        WINDOW w AS (PARTITION BY who ORDER BY event_ts, kind ROWS UNBOUNDED PRECEDING))
+  WHERE kind = 1 AND event_ts <= hi
+),
+hits AS MATERIALIZED (
+  SELECT member.lo, g.*, (SELECT e.request_parameters FROM events e WHERE e.id = g.id) AS rp
+  FROM member JOIN g ON g.id = member.id
+)
+SELECT
+  min(event_time) AS first_time,
+  max(event_time) AS last_time,
+  group_concat(DISTINCT recipient_account_id) AS account,
+  group_concat(DISTINCT aws_region) AS region,
+  who AS identity,
+  group_concat(DISTINCT access_key_id) AS access_key,
+  group_concat(DISTINCT source_ip_address) AS source_ip,
+  printf('%.1f', sum(bytes) / 1048576.0) || ' MiB downloaded in ' || count(*) || ' GetObject calls over '
+    || ((max(event_ts) - min(event_ts)) / 60000) || ' min from '
+    || (SELECT group_concat(b, ', ')
+        FROM (SELECT DISTINCT json_extract(h3.rp, '$.bucketName') AS b FROM hits h3
+              WHERE h3.who = hits.who AND h3.lo = hits.lo ORDER BY 1))
+    || CASE WHEN count(*) > 100 THEN ' (evidence: first 100)' ELSE '' END AS summary,
+  (SELECT json_group_array(event_id)
+   FROM (SELECT h2.event_id FROM hits h2 WHERE h2.who = hits.who AND h2.lo = hits.lo
+         ORDER BY h2.event_ts, h2.id LIMIT 100)) AS evidence
+FROM (SELECT * FROM hits ORDER BY who, lo, event_ts, id) hits
+GROUP BY who, lo
+ORDER BY first_time, identity, summary;

@@ -1,0 +1,100 @@
+-- id: ct_ses_recon
+-- title: SES sending-capacity reconnaissance
+-- severity: medium
+-- tactics: TA0007
+-- techniques: T1526
+-- description: One principal called at least :threshold distinct SES reconnaissance APIs per region (GetSendQuota, GetSendStatistics, GetAccountSendingEnabled, ListIdentities, ListVerifiedEmailAddresses, GetIdentityVerificationAttributes, and the SES v2 GetAccount, ListEmailIdentities) within a sliding :window_minutes window; each API in each region counts once. Spammers with stolen keys check whether SES is out of the sandbox, how much it may send and which identities are verified, often sweeping several regions, before enabling sending. The summary lists the API@region pairs.
+-- false_positives: People opening the SES console (it calls several of these APIs), monitoring that polls send quotas in several regions; allowlist those principals.
+-- references: https://permiso.io/blog/s/aws-ses-pionage-detecting-ses-abuse/, https://stratus-red-team.cloud/attack-techniques/AWS/aws.discovery.ses-enumerate/
+-- tags: ses, discovery
+-- allowlist: principal, ip
+-- param: threshold = 4 | distinct SES API and region pairs within the window
+-- param: window_minutes = 60 | length of the sliding window in minutes
+WITH calls AS MATERIALIZED (
+  SELECT id, event_ts, event_time, event_id, event_name, recipient_account_id, aws_region, access_key_id,
+         source_ip_address, coalesce(identity_arn, user_name, identity_principal_id) AS who
+  FROM events
+  WHERE event_name IN ('GetSendQuota', 'GetSendStatistics', 'GetAccountSendingEnabled', 'ListIdentities',
+                       'ListVerifiedEmailAddresses', 'GetIdentityVerificationAttributes', 'GetAccount',
+                       'ListEmailIdentities')
+    AND event_source IN ('ses.amazonaws.com', 'email.amazonaws.com')
+    AND NOT EXISTS (SELECT 1 FROM allowlist a WHERE a.kind = 'principal'
+                    AND a.value IN (identity_arn, user_name, session_issuer_arn, session_issuer_user_name))
+    AND coalesce(source_ip_address, '') NOT IN (SELECT ip FROM allow_ip)
+),
+items AS MATERIALIZED (
+  SELECT id, who, event_ts, event_name || '@' || aws_region AS item, 1 AS w FROM calls
+),
+-- calls for one item closer than the window apart form one island of presence [first - W, last]
+marked AS (
+  SELECT who, item, w, event_ts,
+         CASE WHEN event_ts - lag(event_ts) OVER (PARTITION BY who, item ORDER BY event_ts) <= :window_minutes * 60000
+              THEN 0 ELSE 1 END AS brk
+  FROM items
+),
+islands AS (
+  SELECT who, item, max(w) AS w, min(event_ts) - :window_minutes * 60000 AS lo, max(event_ts) AS hi
+  FROM (SELECT who, item, w, event_ts,
+               sum(brk) OVER (PARTITION BY who, item ORDER BY event_ts ROWS UNBOUNDED PRECEDING) AS isl
+        FROM marked)
+  GROUP BY who, item, isl
+),
+-- a window [t0, t0 + W] starting where an island starts: weigh the islands alive at t0 with a sweep
+-- (+w at each island start, -w at each island end; starts sort before ends at the same instant)
+points AS (
+  SELECT who, lo AS ts, 0 AS kind, w AS delta FROM islands
+  UNION ALL
+  SELECT who, hi AS ts, 1 AS kind, -w AS delta FROM islands
+),
+anchors AS (
+  SELECT who, ts AS t0
+  FROM (SELECT who, ts, kind, sum(delta) OVER (PARTITION BY who ORDER BY ts, kind ROWS UNBOUNDED PRECEDING) AS live
+        FROM points)
+  WHERE kind = 0
+  GROUP BY who, ts
+  HAVING max(live) >= :threshold
+),
+bursts AS (
+  SELECT who, min(t0) AS lo, max(t0) + :window_minutes * 60000 AS hi
+  FROM (SELECT who, t0, sum(brk) OVER (PARTITION BY who ORDER BY t0 ROWS UNBOUNDED PRECEDING) AS run
+        FROM (SELECT who, t0, CASE WHEN t0 - lag(t0) OVER (PARTITION BY who ORDER BY t0) <= :window_minutes * 60000
+                                   THEN 0 ELSE 1 END AS brk
+              FROM anchors))
+  GROUP BY who, run
+),
+-- assign each row to the burst that contains it in one ordered pass (a key's bursts are disjoint)
+member AS (
+  SELECT id, lo
+  FROM (SELECT kind, id, event_ts,
+               max(b_lo) OVER w AS lo, max(b_hi) OVER w AS hi
+        FROM (SELECT who, lo AS event_ts, 0 AS kind, lo AS b_lo, hi AS b_hi, NULL AS id FROM bursts
+              UNION ALL
+              SELECT who, event_ts, 1, NULL, NULL, id FROM calls WHERE who IN (SELECT who FROM bursts))
+        WINDOW w AS (PARTITION BY who ORDER BY event_ts, kind ROWS UNBOUNDED PRECEDING))
+  WHERE kind = 1 AND event_ts <= hi
+),
+hits AS MATERIALIZED (
+  SELECT member.lo, c.* FROM member JOIN calls c ON c.id = member.id
+),
+hit_items AS MATERIALIZED (
+  SELECT DISTINCT i.who, member.lo, i.item, i.w FROM member JOIN items i ON i.id = member.id
+)
+SELECT
+  min(event_time) AS first_time,
+  max(event_time) AS last_time,
+  group_concat(DISTINCT recipient_account_id) AS account,
+  group_concat(DISTINCT aws_region) AS region,
+  who AS identity,
+  group_concat(DISTINCT access_key_id) AS access_key,
+  group_concat(DISTINCT source_ip_address) AS source_ip,
+  count(*) || ' SES reconnaissance calls in ' || ((max(event_ts) - min(event_ts)) / 60000) || ' min: '
+    || (SELECT CASE WHEN length(group_concat(item, ', ')) > 200 THEN substr(group_concat(item, ', '), 1, 200) || '...'
+                    ELSE group_concat(item, ', ') END
+        FROM (SELECT hi.item FROM hit_items hi WHERE hi.who = hits.who AND hi.lo = hits.lo ORDER BY hi.item))
+    || CASE WHEN count(*) > 100 THEN ' (evidence: first 100 calls)' ELSE '' END AS summary,
+  (SELECT json_group_array(event_id)
+   FROM (SELECT h2.event_id FROM hits h2 WHERE h2.who = hits.who AND h2.lo = hits.lo
+         ORDER BY h2.event_ts, h2.id LIMIT 100)) AS evidence
+FROM (SELECT * FROM hits ORDER BY who, lo, event_ts, id) hits
+GROUP BY who, lo
+ORDER BY first_time, identity, summary;

@@ -1,0 +1,31 @@
+-- id: ct_root_console_login
+-- title: Root user signed in to the console
+-- severity: high
+-- tactics: TA0001, TA0004
+-- techniques: T1078.004
+-- description: A successful ConsoleLogin by the account root user (userIdentity.type Root, responseElements.ConsoleLogin Success). The root user cannot be restricted by IAM policies and is needed only for a handful of account tasks, so each sign-in should match a planned break-glass or account-management action. The summary shows whether MFA was used (additionalEventData.MFAUsed). Root sign-ins are recorded in us-east-1.
+-- false_positives: Planned root tasks (changing the support plan, closing the account, restoring IAM access, tasks listed in the AWS guide to tasks that require root); allowlist the break-glass source addresses, or the root ARN of sandbox accounts.
+-- references: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html, https://docs.aws.amazon.com/IAM/latest/UserGuide/root-user-tasks.html, https://github.com/SigmaHQ/sigma/blob/master/rules/cloud/aws/cloudtrail/aws_root_account_usage.yml, https://attack.mitre.org/techniques/T1078/004/
+-- tags: root, sign-in, console
+-- allowlist: principal, ip
+SELECT
+  event_time AS first_time,
+  event_time AS last_time,
+  recipient_account_id AS account,
+  aws_region AS region,
+  identity_arn AS identity,
+  nullif(access_key_id, '') AS access_key,
+  source_ip_address AS source_ip,
+  'root console sign-in ' || CASE json_extract(additional_event_data, '$.MFAUsed')
+                               WHEN 'Yes' THEN 'with MFA' WHEN 'No' THEN 'WITHOUT MFA' ELSE '(MFA unknown)' END
+    || ' from ' || coalesce(source_ip_address, '?') AS summary,
+  json_array(event_id) AS evidence
+FROM events
+WHERE event_name = 'ConsoleLogin'
+  AND event_source = 'signin.amazonaws.com'
+  AND identity_type = 'Root'
+  AND error_message IS NULL
+  AND json_extract(response_elements, '$.ConsoleLogin') = 'Success'
+  AND NOT EXISTS (SELECT 1 FROM allowlist a WHERE a.kind = 'principal' AND a.value = identity_arn)
+  AND coalesce(source_ip_address, '') NOT IN (SELECT ip FROM allow_ip)
+ORDER BY first_time, summary, evidence;

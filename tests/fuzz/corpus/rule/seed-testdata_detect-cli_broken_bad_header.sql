@@ -1,0 +1,4 @@
+-- id: bad_header
+-- title: A rule with a bad severity
+-- severity: urgent
+SELECT 1;
