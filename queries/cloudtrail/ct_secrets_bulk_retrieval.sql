@@ -24,7 +24,7 @@ items AS MATERIALIZED (
   SELECT id, who, event_ts, json_extract(rp, '$.secretId') AS item, 1 AS w
   FROM calls WHERE event_name = 'GetSecretValue' AND json_extract(rp, '$.secretId') IS NOT NULL
   UNION ALL
-  SELECT id, who, event_ts, s.value, 1
+  SELECT calls.id, who, event_ts, s.value, 1
   FROM calls, json_each(calls.rp, '$.secretIdList') s WHERE event_name = 'BatchGetSecretValue'
   UNION ALL
   SELECT id, who, event_ts, 'BatchGetSecretValue ' || coalesce(json_extract(rp, '$.filters'), '') || ' (' || event_id || ')', 5

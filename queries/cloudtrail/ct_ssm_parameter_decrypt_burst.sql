@@ -24,7 +24,7 @@ items AS MATERIALIZED (
   SELECT id, who, event_ts, json_extract(rp, '$.name') AS item, 1 AS w
   FROM calls WHERE event_name = 'GetParameter' AND json_extract(rp, '$.withDecryption') IN (1, 'true')
   UNION ALL
-  SELECT id, who, event_ts, n.value, 1
+  SELECT calls.id, who, calls.event_ts, n.value, 1
   FROM calls, json_each(calls.rp, '$.names') n
   WHERE event_name = 'GetParameters' AND json_extract(calls.rp, '$.withDecryption') IN (1, 'true')
   UNION ALL
