@@ -67,5 +67,28 @@ raw=$(cat "$work"/big/*.gz | gzip -dc | wc -c)
 echo "memory: peak RSS ${rss} KiB for $((raw / 1048576)) MiB of JSON"
 [ -n "$rss" ] && [ "$rss" -lt 262144 ] && ok || bad "peak RSS ${rss:-?} KiB is over 256 MiB"
 
+# a gzip bomb: 1.1 MiB that inflates to 1.1 GiB of JSON whitespace (1,100
+# concatenated gzip members of 1 MiB of spaces) is stopped at the ratio
+# limit with its own message, in bounded memory, and the file after it
+# still ingests
+mkdir -p "$work/bomb"
+head -c 1048576 /dev/zero | tr '\0' ' ' | gzip -9 -c >"$work/spaces.gz"
+{
+	printf '{"Records":[' | gzip -c
+	for _ in $(seq 1100); do cat "$work/spaces.gz"; done
+	printf ']}' | gzip -c
+} >"$work/bomb/bomb.json.gz"
+cp "$here/../testdata/cloudtrail/records.json" "$work/bomb/zz-good.json"
+out=$(CTSCAN_RUSAGE=1 "$CTSCAN" ingest -d "$work/bomb.db" "$work/bomb" 2>&1)
+rc=$?
+[ "$rc" = 3 ] && ok || bad "gzip bomb: exit $rc, expected 3"
+case "$out" in
+*"bomb.json.gz: gzip bomb: inflates more than 250 times its size (stopped after 1024 MiB)"*) ok ;;
+*) bad "gzip bomb: no bomb message in: $out" ;;
+esac
+[ "$(count "$work/bomb.db")" = 4 ] && ok || bad "gzip bomb: the good file after it was not ingested"
+rss=$(sed -n 's/^ctscan: peak RSS \([0-9]*\) KiB$/\1/p' <<<"$out")
+[ -n "$rss" ] && [ "$rss" -lt 262144 ] && ok || bad "gzip bomb: peak RSS ${rss:-?} KiB"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
