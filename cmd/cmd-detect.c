@@ -169,11 +169,17 @@ static int exec_detect(struct ct_cli *cli, int argc, char **argv)
 	}
 	sqlite3 *db = ct_index_db(cli->idx);
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db,
-			       "SELECT severity, rule_id, first_time, last_time, account, region, identity, access_key,"
-			       " source_ip, summary, title, tactics, techniques, evidence, id AS finding_id"
-			       " FROM findings WHERE run_id = ? ORDER BY severity_rank DESC, first_time, rule_id, id",
-			       -1, &st, NULL) != SQLITE_OK) {
+	/* a table is read by a person: what, when, who, from where; the
+	 * machine formats carry every field */
+	const char *cols = fmt == CT_FMT_TABLE
+				   ? "severity, first_time, rule_id, account, identity, access_key, source_ip, summary,"
+				     " id AS finding_id"
+				   : "severity, rule_id, first_time, last_time, account, region, identity, access_key,"
+				     " source_ip, summary, title, tactics, techniques, evidence, id AS finding_id";
+	char sql[512];
+	snprintf(sql, sizeof(sql),
+		 "SELECT %s FROM findings WHERE run_id = ? ORDER BY severity_rank DESC, first_time, rule_id, id", cols);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
 		ct_cli_error("%s", sqlite3_errmsg(db));
 		return CT_EXIT_SYSTEM;
 	}

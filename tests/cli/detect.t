@@ -85,3 +85,14 @@ $ ctscan rules --no-builtin --rules-dir rules show nosuch
 ? 4
 ! ctscan: no rule 'nosuch'
 
+
+# the table, for a person, shows what, when, who and from where; the
+# machine formats above carry every field
+$ ctscan detect -q -d d.db --no-builtin --rules-dir rules --rule 'my_*' | cut -c1-60
+> severity  first_time                rule_id             acco
+> --------  ------------------------  ------------------  ----
+> low       2024-03-12T09:00:03.000Z  my_s3_policy_calls  1111
+
+$ ctscan detect -q -d d.db --no-builtin --rules-dir rules | awk 'NR == 1 { print $5, $6, $7, $8, $9 } NR == 3 { print $5, $6, $7, $NF }'
+> identity access_key source_ip summary finding_id
+> arn:aws:sts::111122223333:assumed-role/ops-deploy/ops-session ASIA5EXAMPLESESS0001 192.0.2.10 7
