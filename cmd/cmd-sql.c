@@ -106,6 +106,12 @@ static int authorize(void *ud, int action, const char *a1, const char *a2, const
 		 * writable_schema is not settable here). */
 		if (action == SQLITE_UPDATE && a1 && strcmp(a1, "sqlite_master") == 0)
 			return SQLITE_OK;
+		/* A CREATE or DROP first asks to write its row of the schema
+		 * table, then asks for itself: that second question, refused
+		 * below, names what the user wrote.  Writing sqlite_master
+		 * directly needs writable_schema, which cannot be set here. */
+		if (action != SQLITE_UPDATE && a1 && strcmp(a1, "sqlite_master") == 0)
+			return SQLITE_OK;
 		return deny(g, "the index is read-only: cannot %s '%s' (TEMP tables may be written)",
 			    action == SQLITE_INSERT ? "insert into" : action == SQLITE_UPDATE ? "update" : "delete from",
 			    nz(a1));
@@ -304,6 +310,35 @@ static char *read_all(const char *path, char *msg, size_t msglen)
 	return buf;
 }
 
+/* Whether text holds more than one statement: something after the first
+ * ';' outside quotes and comments.  (A trigger body's ';' counts too: then
+ * an error names its line, which does no harm.)  Decided up front, since
+ * after a syntax error SQLite's tail points into the broken statement. */
+static bool several_statements(const char *text)
+{
+	const char *p = skip_space(text);
+	while (*p) {
+		char c = *p;
+		if (c == '\'' || c == '"' || c == '`' || c == '[') {
+			char close = c == '[' ? ']' : c;
+			const char *e = strchr(p + 1, close);
+			if (!e)
+				return false;
+			p = e + 1;
+		} else if ((c == '-' && p[1] == '-') || (c == '/' && p[1] == '*')) {
+			p = skip_space(p);
+		} else if (c == ';') {
+			do
+				p = skip_space(p + 1);
+			while (*p == ';');
+			return *p != 0;
+		} else {
+			p++;
+		}
+	}
+	return false;
+}
+
 /* 1-based line of position p in text. */
 static int line_of(const char *text, const char *p)
 {
@@ -408,13 +443,12 @@ static int exec_sql(struct ct_cli *cli, int argc, char **argv)
 	ct_cli_out_spec(cli, fmt, &spec);
 
 	const char *p = text;
-	int nstmt = 0;
+	bool several = several_statements(text);
 	bool printed = false; /* a result set has been written */
 	while (*(p = skip_space(p))) {
 		sqlite3_stmt *st = NULL;
 		const char *tail = NULL;
 		const char *start = p;
-		nstmt++;
 		if (ct_sql_guard_prepare(db, &guard, p, &st, &tail, msg, sizeof(msg)) < 0) {
 			status = CT_EXIT_QUERY;
 			goto stmt_error;
@@ -438,7 +472,9 @@ static int exec_sql(struct ct_cli *cli, int argc, char **argv)
 				goto out;
 			if (r < 0) {
 				if (err.code == CT_E_QUERY) {
-					snprintf(msg, sizeof(msg), "%s", err.msg);
+					/* the guard refused what the statement ran (the
+					 * PRAGMA behind pragma_writable_schema, say) */
+					snprintf(msg, sizeof(msg), "%s", guard.why[0] ? guard.why : err.msg);
 					status = CT_EXIT_QUERY;
 					goto stmt_error;
 				}
@@ -451,7 +487,7 @@ static int exec_sql(struct ct_cli *cli, int argc, char **argv)
 			while ((r = sqlite3_step(st)) == SQLITE_ROW)
 				;
 			if (r != SQLITE_DONE) {
-				snprintf(msg, sizeof(msg), "%s", sqlite3_errmsg(db));
+				snprintf(msg, sizeof(msg), "%s", guard.why[0] ? guard.why : sqlite3_errmsg(db));
 				sqlite3_finalize(st);
 				status = (r & 0xff) == SQLITE_NOMEM ? CT_EXIT_SYSTEM : CT_EXIT_QUERY;
 				goto stmt_error;
@@ -465,7 +501,7 @@ static int exec_sql(struct ct_cli *cli, int argc, char **argv)
 		continue;
 	stmt_error:
 		/* Say where when the input holds more than this statement. */
-		if (nstmt > 1 || *skip_space(tail ? tail : start + strlen(start)))
+		if (several)
 			ct_cli_error("sql: %s%s%d: %s", file ? file : "line", file ? ":" : " ",
 				     line_of(text, start), msg);
 		else
@@ -477,7 +513,8 @@ static int exec_sql(struct ct_cli *cli, int argc, char **argv)
 		for (int k = 0; k < np; k++)
 			used = used || (ps[k].used && strcmp(ps[k].name, ps[j].name) == 0);
 		if (!used)
-			ct_cli_warn("sql: parameter ':%s' given with -p is not used", ps[j].name);
+			ct_cli_warn("sql: parameter '%c%s' given with -p is not used",
+				    strspn(ps[j].name, "0123456789") == strlen(ps[j].name) ? '?' : ':', ps[j].name);
 	}
 out:
 	free(text);

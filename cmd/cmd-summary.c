@@ -376,8 +376,9 @@ static int scan(struct summary *s, sqlite3 *db, const struct ct_filter *f, const
 {
 	sqlite3_str *q = sqlite3_str_new(db);
 	sqlite3_str_appendf(q,
-			    "SELECT e.ts, e.event_name, e.ecode IS NOT NULL OR e.emsg IS NOT NULL, e.region, e.ip,"
-			    " e.ua, e.akey, coalesce(e.iarn, e.invby, e.ipid, e.iacct), %s FROM ev e%s WHERE 1",
+			    "SELECT e.ts, en.s, e.ecode IS NOT NULL OR e.emsg IS NOT NULL, e.region, e.ip,"
+			    " e.ua, e.akey, coalesce(e.iarn, e.invby, e.ipid, e.iacct), %s FROM ev e"
+			    " JOIN names en ON en.id = e.ename%s WHERE 1",
 			    by_expr[s->by], ct_filter_needs_view(f) ? " CROSS JOIN events ON events.id = e.id" : "");
 	ct_filter_sql(f, q);
 	char *sql = sqlite3_str_finish(q);
@@ -642,7 +643,7 @@ static int list_text(struct summary *s, sqlite3 *db, const struct cmap *m, int l
 		sqlite3_str_appendf(out, "%s%s (%llu)", i ? ", " : "", v[i].name ? v[i].name : "?",
 				    (unsigned long long)v[i].n);
 	if (n > (size_t)s->top)
-		sqlite3_str_appendf(out, "%s+%zu more", s->top ? ", " : "", n - (size_t)s->top);
+		sqlite3_str_appendf(out, s->top ? ", +%llu more" : "%llu distinct", (unsigned long long)(n - (size_t)s->top));
 	free(v);
 	return sqlite3_str_errcode(out) == SQLITE_OK ? 0 : -1;
 }
@@ -733,6 +734,7 @@ static int exec_summary(struct ct_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"index", required_argument, NULL, 'd'},
+		{"output", required_argument, NULL, 'o'},
 		{"format", required_argument, NULL, 'o'},
 		{"limit", required_argument, NULL, 'n'},
 		{"by", required_argument, NULL, OPT_BY},
@@ -882,5 +884,5 @@ const struct ct_cmd cmd_summary = {
 		"                        abused calls, fewest events)\n"
 		"  --top N               entries listed per list column (default 3)\n"
 		"  -n, --limit N         at most N rows\n"
-		"  -o, --format FORMAT   table (default), csv, tsv, json, ndjson, md\n",
+		"  -o, --output FORMAT   table (default), csv, tsv, json, ndjson, md\n",
 };

@@ -579,14 +579,19 @@ struct src {
 	int64_t ts; /* its time */
 	int64_t id;
 	int kind;   /* 0 event, 1 flow: the tie-break after the time */
+	const struct ct_sql_guard *guard; /* why it refused what a query ran */
 };
 
-static int sql_error(sqlite3 *db, int rc, struct ct_err *err)
+static int sql_error(sqlite3 *db, const struct src *s, int rc, struct ct_err *err)
 {
 	int code = (rc & 0xff) == SQLITE_NOMEM ? CT_E_NOMEM
 		   : (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB ? CT_E_CORRUPT
 		   : (rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_FULL ? CT_E_SYSTEM
 										: CT_E_QUERY;
+	/* The guard can refuse while a statement runs (the PRAGMA behind
+	 * pragma_writable_schema in a --where): its reason, not SQLite's. */
+	if (s->guard && s->guard->why[0])
+		return ct_err_set(err, CT_E_QUERY, NULL, 0, "timeline: %s", s->guard->why);
 	return ct_err_set(err, code, NULL, 0, "timeline: %s", sqlite3_errmsg(db));
 }
 
@@ -604,13 +609,13 @@ static int fill_window(sqlite3 *db, struct src *s, int *ret_n, struct ct_err *er
 		int r = sqlite3_step(s->ins);
 		sqlite3_reset(s->ins);
 		if (r != SQLITE_DONE)
-			return sql_error(db, r, err);
+			return sql_error(db, s, r, err);
 		n++;
 	}
 	if (rc == SQLITE_DONE)
 		s->key_done = true;
 	else if (rc != SQLITE_ROW)
-		return sql_error(db, rc, err);
+		return sql_error(db, s, rc, err);
 	*ret_n = n;
 	return 0;
 }
@@ -640,9 +645,9 @@ static int src_step(sqlite3 *db, struct src *s, struct ct_err *err)
 			int r = sqlite3_step(s->clear);
 			sqlite3_reset(s->clear);
 			if (rc != SQLITE_DONE)
-				return sql_error(db, rc, err);
+				return sql_error(db, s, rc, err);
 			if (r != SQLITE_DONE)
-				return sql_error(db, r, err);
+				return sql_error(db, s, r, err);
 		}
 		if (s->key_done)
 			return 0;
@@ -744,6 +749,7 @@ static int src_open(sqlite3 *db, struct ct_sql_guard *g, struct src *s, const ch
 	char *ins = sqlite3_mprintf("INSERT INTO temp.%s(id, ts, seq) VALUES(?, ?, ?)", table);
 	char *clear = sqlite3_mprintf("DELETE FROM temp.%s", table);
 	s->table = table;
+	s->guard = g;
 	if (!key_sql || !win_sql || !create || !ins || !clear) {
 		snprintf(msg, msglen, "out of memory");
 		goto out;

@@ -14,6 +14,8 @@ const struct ct_cmd *const ct_cmds[] = {
 	&cmd_info,
 	&cmd_show,
 	&cmd_timeline,
+	&cmd_summary,
+	&cmd_trace,
 	&cmd_sql,
 	&cmd_verify,
 	&cmd_custody,

@@ -58,6 +58,7 @@ void ct_cli_out_spec(struct ct_cli *cli, enum ct_format fmt, struct ct_out_spec 
 
 extern const struct ct_cmd cmd_ingest, cmd_info, cmd_show;
 extern const struct ct_cmd cmd_timeline, cmd_sql;
+extern const struct ct_cmd cmd_summary, cmd_trace;
 extern const struct ct_cmd cmd_verify, cmd_custody;
 extern const struct ct_cmd cmd_detect, cmd_rules;
 

@@ -211,11 +211,13 @@ static void dict_match(sqlite3_str *s, const char *col, const struct ct_filter_l
 	strs_ids(s, l);
 }
 
+/* Event names and sources live in the small dictionary `names`: the
+ * regexps run once per distinct name, not once per event. */
 static void regexp_any(sqlite3_str *s, const char *col, const struct ct_filter_list *l)
 {
-	sqlite3_str_appendall(s, " AND (");
+	sqlite3_str_appendf(s, " AND %s IN (SELECT id FROM names WHERE ", col);
 	for (int i = 0; i < l->n; i++)
-		sqlite3_str_appendf(s, "%s%s REGEXP %Q", i ? " OR " : "", col, l->v[i]);
+		sqlite3_str_appendf(s, "%ss REGEXP %Q", i ? " OR " : "", l->v[i]);
 	sqlite3_str_appendall(s, ")");
 }
 
@@ -256,9 +258,9 @@ void ct_filter_sql(const struct ct_filter *f, sqlite3_str *s)
 		sqlite3_str_appendall(s, ")");
 	}
 	if (f->event.n)
-		regexp_any(s, "e.event_name", &f->event);
+		regexp_any(s, "e.ename", &f->event);
 	if (f->source.n)
-		regexp_any(s, "e.event_source", &f->source);
+		regexp_any(s, "e.esrc", &f->source);
 	if (f->errors)
 		sqlite3_str_appendall(s, " AND (e.ecode IS NOT NULL OR e.emsg IS NOT NULL)");
 	if (f->ro >= 0)

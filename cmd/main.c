@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,14 @@ static const struct ct_cmd *lookup(const char *name)
 	return NULL;
 }
 
+/* Whether standard output is a pipe or socket whose reader has gone away
+ * (`ctscan ... | head`): POLLERR on a pipe without readers. */
+static bool reader_gone(void)
+{
+	struct pollfd p = {.fd = STDOUT_FILENO, .events = POLLOUT};
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
 static int finish(struct ct_cli *cli, int rc)
 {
 	ct_index_free(cli->idx);
@@ -56,11 +65,21 @@ static int finish(struct ct_cli *cli, int rc)
 	struct rusage usage;
 	if (ru && ru[0] == '1' && getrusage(RUSAGE_SELF, &usage) == 0)
 		fprintf(stderr, "ctscan: peak RSS %ld KiB\n", usage.ru_maxrss);
-	/* One exit path: flush stdout and report a failed write. */
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		if (errno == EPIPE)
+	/* One exit path: flush stdout and report a failed write.  errno is
+	 * only worth reading when this fflush fails: an earlier failed write
+	 * (the output layer's, which reports it or stops quietly on EPIPE)
+	 * leaves the error flag set and stdio's buffer emptied, and errno
+	 * long since changed. */
+	errno = 0;
+	if (fflush(stdout) != 0) {
+		int e = errno;
+		if (e == EPIPE)
 			return rc;
-		ct_cli_error("error writing output: %s", strerror(errno));
+		ct_cli_error("cannot write output: %s", e ? strerror(e) : "write failed");
+		return CT_EXIT_SYSTEM;
+	}
+	if (ferror(stdout) && rc != CT_EXIT_SYSTEM && !reader_gone()) {
+		ct_cli_error("cannot write output: write failed");
 		return CT_EXIT_SYSTEM;
 	}
 	return rc;

@@ -190,7 +190,7 @@ struct bevent {
 
 struct bflow {
 	uint64_t line;
-	uint64_t present;
+	uint64_t present, cols;
 	int64_t i[CT_FF_COUNT];
 	uint32_t off[CT_FF_COUNT], len[CT_FF_COUNT];
 	uint32_t extra_off, extra_len; /* UINT32_MAX: none */
@@ -559,11 +559,14 @@ static int on_flow(void *ud, const struct ct_flow_rec *r, uint64_t lineno)
 	}
 	struct bflow *bf = &b->flows[b->nflows];
 	bf->line = lineno;
-	bf->present = 0;
+	bf->present = bf->cols = 0;
 	bf->extra_off = bf->extra_len = UINT32_MAX;
 	for (int f = 0; f < CT_FF_COUNT; f++) {
 		const struct ct_flow_value *v = &r->v[f];
-		if (!v->present || v->null)
+		if (!v->present)
+			continue;
+		bf->cols |= 1ULL << f;
+		if (v->null)
 			continue;
 		bf->present |= 1ULL << f;
 		if (ct_flow_field_is_int((enum ct_flow_field)f)) {
@@ -1075,6 +1078,7 @@ static int consume_ops(struct ingest *ing, struct batch *b, size_t *pos, bool st
 			struct ct_flowrow fr;
 			fr.line = bf->line;
 			fr.present = bf->present;
+			fr.cols = bf->cols;
 			for (int k = 0; k < CT_FF_COUNT; k++) {
 				if (!(bf->present & (1ULL << k)))
 					continue;

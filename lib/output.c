@@ -65,7 +65,7 @@ struct ct_out {
 	bool oom, finished;
 
 	/* table */
-	size_t max_units;     /* render at most this many code points per cell */
+	size_t max_units;     /* render at most this many columns per cell */
 	bool streaming;       /* widths fixed, rows go straight out */
 	int nbuf;             /* rows buffered so far */
 	struct ct_buf arena;  /* their rendered cells */
@@ -292,6 +292,36 @@ static int u8_seq(const unsigned char *s, size_t n, uint32_t *cp)
 	return need + 1;
 }
 
+/* Columns a code point takes on a terminal: 0 for combining marks,
+ * zero-width spaces and variation selectors, 2 for East Asian wide and
+ * fullwidth characters and emoji, else 1 (after Markus Kuhn's wcwidth,
+ * without depending on the locale). */
+static size_t cp_width(uint32_t cp)
+{
+	static const uint32_t zero[][2] = {
+		{0x0300, 0x036f}, {0x0483, 0x0489}, {0x0591, 0x05bd}, {0x0610, 0x061a}, {0x064b, 0x065f},
+		{0x1ab0, 0x1aff}, {0x1dc0, 0x1dff}, {0x200b, 0x200f}, {0x20d0, 0x20ff}, {0xfe00, 0xfe0f},
+		{0xfe20, 0xfe2f}, {0xfeff, 0xfeff}, {0xe0100, 0xe01ef},
+	};
+	static const uint32_t wide[][2] = {
+		{0x1100, 0x115f},   {0x231a, 0x231b},   {0x2329, 0x232a},   {0x23e9, 0x23ec},
+		{0x2614, 0x2615},   {0x2e80, 0x303e},   {0x3041, 0x33ff},   {0x3400, 0x4dbf},
+		{0x4e00, 0x9fff},   {0xa000, 0xa4cf},   {0xa960, 0xa97f},   {0xac00, 0xd7a3},
+		{0xf900, 0xfaff},   {0xfe10, 0xfe19},   {0xfe30, 0xfe6f},   {0xff00, 0xff60},
+		{0xffe0, 0xffe6},   {0x1f300, 0x1f64f}, {0x1f900, 0x1f9ff}, {0x20000, 0x2fffd},
+		{0x30000, 0x3fffd},
+	};
+	if (cp < 0x300)
+		return 1;
+	for (size_t i = 0; i < CT_ARRAY_SIZE(zero); i++)
+		if (cp >= zero[i][0] && cp <= zero[i][1])
+			return 0;
+	for (size_t i = 0; i < CT_ARRAY_SIZE(wide); i++)
+		if (cp >= wide[i][0] && cp <= wide[i][1])
+			return 2;
+	return 1;
+}
+
 /* ---- display text (table, md) ----
  * Control characters escaped so that a log value cannot move the cursor,
  * retitle the terminal or reorder what is shown: \n \t \r, \xNN for other
@@ -311,7 +341,7 @@ static bool disp_escaped_cp(uint32_t cp)
 }
 
 /* Renders s into d, which has room for 4 * n + 4 bytes, stopping after
- * max_units code points (the cell is wider than that when *ret_width ends
+ * max_units columns (the cell is wider than that when *ret_width ends
  * up above max_units).  Returns the bytes written. */
 static size_t disp_render(char *d, const char *str, size_t n, bool md, size_t max_units,
 			  size_t *ret_width)
@@ -350,7 +380,7 @@ static size_t disp_render(char *d, const char *str, size_t n, bool md, size_t ma
 		if (k > 0 && !disp_escaped_cp(cp)) {
 			memcpy(d, s + i, (size_t)k);
 			d += k;
-			w++;
+			w += cp_width(cp);
 		} else if (k > 0) {
 			*d++ = '\\';
 			*d++ = 'u';
@@ -915,7 +945,7 @@ static void table_render(struct ct_out *o, struct ct_buf *b, const struct ct_out
 	}
 	size_t take = n;
 	if (o->max_units < SIZE_MAX - 1 && take > 4 * (o->max_units + 1))
-		take = 4 * (o->max_units + 1); /* enough bytes for max_units + 1 code points */
+		take = 4 * (o->max_units + 1); /* enough bytes for max_units + 1 columns */
 	if (ct_buf_reserve(b, 4 * take + 4) < 0) {
 		o->oom = true;
 		return;
@@ -926,7 +956,8 @@ static void table_render(struct ct_out *o, struct ct_buf *b, const struct ct_out
 	b->len += c->len;
 }
 
-/* Writes text (width w) cut to `limit` code points with an ellipsis. */
+/* Writes rendered text (w columns wide) cut to `limit` columns with an
+ * ellipsis; a wide character that does not fit leaves a blank after it. */
 static void table_cut(struct ct_out *o, const char *s, size_t len, size_t w, size_t limit)
 {
 	if (w <= limit) {
@@ -936,14 +967,24 @@ static void table_cut(struct ct_out *o, const char *s, size_t len, size_t w, siz
 	if (limit == 0)
 		return;
 	size_t i = 0, units = 0;
-	while (i < len && units < limit - 1) {
-		i++;
-		while (i < len && ((unsigned char)s[i] & 0xc0) == 0x80)
-			i++;
-		units++;
+	while (i < len) {
+		uint32_t cp = (unsigned char)s[i];
+		size_t k = 1, cw = 1;
+		if (cp >= 0x80) {
+			int r = u8_seq((const unsigned char *)s + i, len - i, &cp);
+			if (r > 0) {
+				k = (size_t)r;
+				cw = cp_width(cp);
+			}
+		}
+		if (units + cw > limit - 1)
+			break;
+		i += k;
+		units += cw;
 	}
 	ob_put(o, s, i);
 	ob_put(o, ELLIPSIS, sizeof(ELLIPSIS) - 1);
+	ob_spaces(o, limit - 1 - units);
 }
 
 /* One line of cells (texts in base), header when `hdr`. */

@@ -19,7 +19,8 @@
  *   table   aligned columns, header and a dashed rule; widths from the first
  *           CT_OUT_TABLE_ROWS rows, later rows stream with the same widths.
  *           spec->width > 0 fits the table to that many columns (cutting
- *           with U+2026, widths counted in code points); 0 never cuts.
+ *           with U+2026, widths in terminal columns: East Asian wide
+ *           characters 2, combining marks 0); 0 never cuts.
  *           Control characters are shown escaped (\n \t \r \xNN, C1 and
  *           bidi controls as \uNNNN, invalid UTF-8 as \xNN).  Numeric
  *           columns are right-aligned.  No rows: no output at all.

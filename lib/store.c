@@ -259,7 +259,7 @@ static void fn_event_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 /* ---- SQL functions: ct_record and sqlar_uncompress ---- */
 
-#define REC_CACHE 4
+#define REC_CACHE 64
 
 struct rec_cache {
 	sqlite3_stmt *get;
@@ -547,12 +547,40 @@ bad:
 			  "cannot read the index: %s", sqlite3_errmsg(db));
 }
 
+/* A new index comes into being whole: its schema is written to a file of
+ * its own that is then linked under the index's name, so a kill -9 at any
+ * moment leaves either no index or one with its schema, never an empty
+ * database.  Losing the race to another ctscan is fine (EEXIST). */
+static int create_fresh(const char *path, struct ct_err *err)
+{
+	struct ct_buf tmp = {0};
+	ct_buf_printf(&tmp, "%s.new-%ld", path, (long)getpid());
+	unlink(tmp.p);
+	sqlite3 *db = NULL;
+	int rc = sqlite3_open_v2(tmp.p, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		ct_err_set(err, CT_E_SYSTEM, path, 0, "cannot create the index: %s",
+			   db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		rc = -1;
+	} else {
+		rc = create_schema(db, path, err);
+	}
+	sqlite3_close_v2(db);
+	if (rc == 0 && link(tmp.p, path) != 0 && errno != EEXIST)
+		rc = ct_err_set(err, CT_E_SYSTEM, path, 0, "cannot create the index: %s", strerror(errno));
+	unlink(tmp.p);
+	ct_buf_free(&tmp);
+	return rc < 0 ? -1 : 0;
+}
+
 int ct_index_open(const char *path, int flags, struct ct_index **ret_idx, struct ct_err *err)
 {
 	bool writable = flags & CT_OPEN_WRITE;
 	if (!writable && access(path, F_OK) != 0)
 		return ct_err_set(err, CT_E_USAGE, path, 0,
 				  "no index here: run 'ctscan ingest -d %s PATH...' first (or set -d / $CTSCAN_DB)", path);
+	if (writable && access(path, F_OK) != 0 && errno == ENOENT && create_fresh(path, err) < 0)
+		return -1;
 	struct ct_index *idx = calloc(1, sizeof(*idx));
 	if (!idx || !(idx->path = strdup(path))) {
 		free(idx);
@@ -723,11 +751,22 @@ struct dict {
 	sqlite3_stmt *get, *ins;
 };
 
+#define FLOW_STMTS 8
+
 struct ct_writer {
 	struct ct_index *idx;
 	sqlite3 *db;
 	struct dict names;
-	sqlite3_stmt *ins_flow, *get_flow;
+	/* flow inserts, one statement per set of columns (the fields of a
+	 * layout): absent fields are left out instead of bound to NULL */
+	struct {
+		uint64_t cols;
+		sqlite3_stmt *st;
+	} ins_flow[FLOW_STMTS];
+	unsigned ins_flow_next; /* the slot to reuse next */
+	uint64_t flow_int;      /* bit per integer flow field */
+	sqlite3_stmt *get_flow;
+	struct ct_buf fkey, fother; /* flow key texts, reused */
 	sqlite3_stmt *ins_ev, *dup_eid, *dup_key, *ins_blk, *ins_src, *upd_src;
 	struct dict strs;
 	/* the open block */
@@ -958,22 +997,62 @@ static const enum ct_flow_field flow_key_fields[] = {
 
 static int prep_flow(struct ct_writer *w, struct ct_err *err)
 {
-	struct ct_buf b = {0}, k = {0};
-	ct_buf_printf(&b, "INSERT INTO flow_rows(src, line, dkey");
+	struct ct_buf k = {0};
 	for (int f = 0; f < CT_FF_COUNT; f++)
-		ct_buf_printf(&b, ", \"%s\"", ct_flow_field_column((enum ct_flow_field)f));
-	ct_buf_printf(&b, ", extra) VALUES(?, ?, ?");
-	for (int f = 0; f < CT_FF_COUNT; f++)
-		ct_buf_printf(&b, ", ?");
-	ct_buf_printf(&b, ", ?)");
+		if (ct_flow_field_is_int((enum ct_flow_field)f))
+			w->flow_int |= 1ULL << f;
 	ct_buf_printf(&k, "SELECT ");
 	for (size_t i = 0; i < CT_ARRAY_SIZE(flow_key_fields); i++)
 		ct_buf_printf(&k, "%s\"%s\"", i ? ", " : "", ct_flow_field_column(flow_key_fields[i]));
 	ct_buf_printf(&k, " FROM flow_rows WHERE dkey = ?");
-	int rc = prep(w, b.p, &w->ins_flow, err) < 0 || prep(w, k.p, &w->get_flow, err) < 0 ? -1 : 0;
-	ct_buf_free(&b);
+	int rc = prep(w, k.p, &w->get_flow, err);
 	ct_buf_free(&k);
 	return rc;
+}
+
+/* The insert for a row whose columns are `cols` (parameters: src, line,
+ * dkey, the fields in cols in enum order, extra), prepared on first use;
+ * a few are kept, one per layout seen lately. */
+static sqlite3_stmt *flow_insert(struct ct_writer *w, uint64_t cols, struct ct_err *err)
+{
+	for (unsigned i = 0; i < FLOW_STMTS; i++)
+		if (w->ins_flow[i].st && w->ins_flow[i].cols == cols)
+			return w->ins_flow[i].st;
+	struct ct_buf b = {0};
+	ct_buf_printf(&b, "INSERT INTO flow_rows(src, line, dkey");
+	for (int f = 0; f < CT_FF_COUNT; f++)
+		if (cols & (1ULL << f))
+			ct_buf_printf(&b, ", \"%s\"", ct_flow_field_column((enum ct_flow_field)f));
+	ct_buf_printf(&b, ", extra) VALUES(?, ?, ?");
+	for (int f = 0; f < CT_FF_COUNT; f++)
+		if (cols & (1ULL << f))
+			ct_buf_printf(&b, ", ?");
+	ct_buf_printf(&b, ", ?)");
+	unsigned slot = w->ins_flow_next++ % FLOW_STMTS;
+	sqlite3_finalize(w->ins_flow[slot].st);
+	w->ins_flow[slot].st = NULL;
+	if (!b.p)
+		ct_err_set(err, CT_E_NOMEM, w->idx->path, 0, "out of memory");
+	else if (prep(w, b.p, &w->ins_flow[slot].st, err) == 0)
+		w->ins_flow[slot].cols = cols;
+	ct_buf_free(&b);
+	return w->ins_flow[slot].st;
+}
+
+/* Appends v in decimal, exactly as printf's "%lld" writes it: the key
+ * text is hashed into dkey, which must not change between versions. */
+static void key_int(struct ct_buf *out, int64_t v)
+{
+	char t[24];
+	size_t n = sizeof(t);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do {
+		t[--n] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		t[--n] = '-';
+	ct_buf_append(out, t + n, sizeof(t) - n);
 }
 
 /* The identity of a flow: its key fields, as text, with separators. */
@@ -985,7 +1064,7 @@ static void flow_key_text(const struct ct_flowrow *fr, struct ct_buf *out)
 		if (!(fr->present & (1ULL << f)))
 			ct_buf_append(out, "-", 1);
 		else if (ct_flow_field_is_int(f))
-			ct_buf_printf(out, "%lld", (long long)fr->i[f]);
+			key_int(out, fr->i[f]);
 		else
 			ct_buf_append(out, fr->s[f], fr->len[f]);
 		ct_buf_putc(out, '\x1f');
@@ -999,7 +1078,7 @@ static void row_key_text(sqlite3_stmt *st, struct ct_buf *out)
 		if (sqlite3_column_type(st, (int)i) == SQLITE_NULL)
 			ct_buf_append(out, "-", 1);
 		else if (ct_flow_field_is_int(flow_key_fields[i]))
-			ct_buf_printf(out, "%lld", (long long)sqlite3_column_int64(st, (int)i));
+			key_int(out, sqlite3_column_int64(st, (int)i));
 		else
 			ct_buf_append(out, sqlite3_column_text(st, (int)i), (size_t)sqlite3_column_bytes(st, (int)i));
 		ct_buf_putc(out, '\x1f');
@@ -1009,28 +1088,33 @@ static void row_key_text(sqlite3_stmt *st, struct ct_buf *out)
 int ct_writer_flow(struct ct_writer *w, int64_t source_id, const struct ct_flowrow *fr, bool *ret_dup,
 		   struct ct_err *err)
 {
-	struct ct_buf key = {0}, other = {0};
-	flow_key_text(fr, &key);
-	uint64_t dkey = ct_hash64(key.p, key.len, 0x51ed27) >> 1;
-	sqlite3_stmt *st = w->ins_flow;
+	struct ct_buf *key = &w->fkey, *other = &w->fother; /* reused: no malloc per flow */
+	flow_key_text(fr, key);
+	uint64_t dkey = ct_hash64(key->p, key->len, 0x51ed27) >> 1;
+	uint64_t cols = (fr->cols | fr->present) & ((1ULL << CT_FF_COUNT) - 1);
+	sqlite3_stmt *st = flow_insert(w, cols, err);
+	if (!st)
+		return -1;
 	int rc = 0;
 	*ret_dup = false;
 	for (int probe = 0; probe < 8; probe++, dkey = (dkey + 1) & (UINT64_MAX >> 1)) {
 		sqlite3_bind_int64(st, 1, source_id);
 		sqlite3_bind_int64(st, 2, (int64_t)fr->line);
 		sqlite3_bind_int64(st, 3, (int64_t)dkey);
-		for (int f = 0; f < CT_FF_COUNT; f++) {
+		int i = 4;
+		for (uint64_t m = cols; m; m &= m - 1, i++) {
+			int f = __builtin_ctzll(m);
 			if (!(fr->present & (1ULL << f)))
-				sqlite3_bind_null(st, 4 + f);
-			else if (ct_flow_field_is_int((enum ct_flow_field)f))
-				sqlite3_bind_int64(st, 4 + f, fr->i[f]);
+				sqlite3_bind_null(st, i);
+			else if (w->flow_int & (1ULL << f))
+				sqlite3_bind_int64(st, i, fr->i[f]);
 			else
-				sqlite3_bind_text(st, 4 + f, fr->s[f], (int)fr->len[f], SQLITE_STATIC);
+				sqlite3_bind_text(st, i, fr->s[f], (int)fr->len[f], SQLITE_STATIC);
 		}
 		if (fr->extra)
-			sqlite3_bind_text(st, 4 + CT_FF_COUNT, fr->extra, (int)fr->extra_len, SQLITE_STATIC);
+			sqlite3_bind_text(st, i, fr->extra, (int)fr->extra_len, SQLITE_STATIC);
 		else
-			sqlite3_bind_null(st, 4 + CT_FF_COUNT);
+			sqlite3_bind_null(st, i);
 		int r = sqlite3_step(st);
 		sqlite3_reset(st);
 		if (r == SQLITE_DONE)
@@ -1043,21 +1127,19 @@ int ct_writer_flow(struct ct_writer *w, int64_t source_id, const struct ct_flowr
 		sqlite3_bind_int64(w->get_flow, 1, (int64_t)dkey);
 		r = sqlite3_step(w->get_flow);
 		if (r == SQLITE_ROW)
-			row_key_text(w->get_flow, &other);
+			row_key_text(w->get_flow, other);
 		sqlite3_reset(w->get_flow);
 		if (r != SQLITE_ROW) {
 			rc = sql_err(w, err);
 			goto out;
 		}
-		if (other.len == key.len && memcmp(other.p, key.p, key.len) == 0) {
+		if (other->len == key->len && memcmp(other->p, key->p, key->len) == 0) {
 			*ret_dup = true;
 			goto out;
 		}
 	}
 	rc = ct_err_set(err, CT_E_SYSTEM, w->idx->path, 0, "cannot place a flow record (hash collisions)");
 out:
-	ct_buf_free(&key);
-	ct_buf_free(&other);
 	return rc;
 }
 
@@ -1127,7 +1209,8 @@ void ct_writer_free(struct ct_writer *w)
 	if (w->in_tx)
 		sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_finalize(w->ins_ev);
-	sqlite3_finalize(w->ins_flow);
+	for (unsigned i = 0; i < FLOW_STMTS; i++)
+		sqlite3_finalize(w->ins_flow[i].st);
 	sqlite3_finalize(w->get_flow);
 	sqlite3_finalize(w->dup_eid);
 	sqlite3_finalize(w->dup_key);
@@ -1140,6 +1223,8 @@ void ct_writer_free(struct ct_writer *w)
 		libdeflate_free_compressor(w->comp);
 
 	ct_buf_free(&w->blk);
+	ct_buf_free(&w->fkey);
+	ct_buf_free(&w->fother);
 	free(w);
 }
 

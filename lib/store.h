@@ -65,6 +65,7 @@ int ct_writer_event(struct ct_writer *w, int64_t source_id, const struct ct_even
 struct ct_flowrow {
 	uint64_t line;
 	uint64_t present; /* bit per enum ct_flow_field */
+	uint64_t cols;    /* the fields of the record's layout (present or not) */
 	int64_t i[64];
 	const char *s[64];
 	size_t len[64];

@@ -344,6 +344,7 @@ struct node {
 	bool start;
 	bool stub;   /* reached but not followed (--depth) */
 	uint64_t weight;
+	uint64_t count; /* findings: how many this node stands for */
 	size_t order;
 };
 
@@ -391,7 +392,7 @@ struct ct_trace {
 	struct iset seen;
 	uint64_t rows_dropped;
 	int64_t first_ts, last_ts;
-	sqlite3_stmt *raw;
+	sqlite3_stmt *raw, *flow_by_id;
 	char *start_desc;
 	struct ct_err *err;
 };
@@ -659,9 +660,17 @@ struct evrow {
 		*invby, *ipid, *emsg;
 };
 
+/* ev.event_id holds a canonical UUID as 16 bytes (ct_event_key): the
+ * text again, as the events view shows it */
+#define EVENT_ID_SQL                                                                                  \
+	"CASE WHEN typeof(e.event_id) = 'blob' THEN lower(substr(hex(e.event_id), 1, 8) || '-' ||"    \
+	" substr(hex(e.event_id), 9, 4) || '-' || substr(hex(e.event_id), 13, 4) || '-' ||"         \
+	" substr(hex(e.event_id), 17, 4) || '-' || substr(hex(e.event_id), 21)) ELSE e.event_id END"
+
 static const char ev_select[] =
-	"SELECT e.id, e.ts, e.event_name, e.event_source, e.event_id, akey.s, iarn.s, itype.s, uname.s, ip.s,"
+	"SELECT e.id, e.ts, en.s, es.s, " EVENT_ID_SQL ", akey.s, iarn.s, itype.s, uname.s, ip.s,"
 	" ecode.s, acct.s, siarn.s, siname.s, invby.s, ipid.s, emsg.s FROM ev e"
+	" JOIN names en ON en.id = e.ename JOIN names es ON es.id = e.esrc"
 	" LEFT JOIN strs akey ON akey.id = e.akey LEFT JOIN strs iarn ON iarn.id = e.iarn"
 	" LEFT JOIN strs itype ON itype.id = e.itype LEFT JOIN strs uname ON uname.id = e.uname"
 	" LEFT JOIN strs ip ON ip.id = e.ip LEFT JOIN strs ecode ON ecode.id = e.ecode"
@@ -720,6 +729,27 @@ static char *short_identity(const struct evrow *r)
 			: r->ipid ? r->ipid
 				  : "unknown";
 	return strdup(v);
+}
+
+/* A finding's identity ARN as short_identity() names the caller:
+ * ROLE/SESSION, the user name, federated/NAME, root; else as given. */
+static char *short_arn(const char *arn)
+{
+	const char *p;
+	struct ct_buf b = {0};
+	if (!arn)
+		return NULL;
+	if ((p = strstr(arn, ":assumed-role/")))
+		ct_buf_printf(&b, "%s", p + 14);
+	else if ((p = strstr(arn, ":federated-user/")))
+		ct_buf_printf(&b, "federated/%s", p + 16);
+	else if (strncmp(arn, "arn:", 4) == 0 && (p = strstr(arn, ":user/")))
+		ct_buf_printf(&b, "%s", strrchr(p, '/') + 1);
+	else if (strncmp(arn, "arn:", 4) == 0 && strlen(arn) > 5 && strcmp(arn + strlen(arn) - 5, ":root") == 0)
+		ct_buf_printf(&b, "root");
+	else
+		ct_buf_printf(&b, "%s", arn);
+	return b.p;
 }
 
 static bool is_sts_creds(const char *n)
@@ -1606,13 +1636,29 @@ static int has_flows(struct ct_trace *t)
 	return r;
 }
 
+/* Records that the flows of an interface ("eni:ID") or an address
+ * ("ip:ADDR") are in the trace, at a hop and joined to a node, for the
+ * findings on flows; returns 1 when they were already, 0, or -1. */
+static int note_flowed(struct ct_trace *t, const char *prefix, const char *v, int hop, int node)
+{
+	struct ct_buf k = {0};
+	if (ct_buf_printf(&k, "%s:%s", prefix, v) < 0)
+		return nomem(t), -1;
+	int rc = 0;
+	if (smap_get(&t->flowed, k.p))
+		rc = 1;
+	else if (smap_put(&t->flowed, k.p, (int64_t)hop * 1000000 + node) < 0)
+		rc = (nomem(t), -1);
+	ct_buf_free(&k);
+	return rc;
+}
+
 static int eni_flows(struct ct_trace *t, const struct item *it, const char *eni, struct vec *locals, int node,
 		     const char *label)
 {
-	if (smap_get(&t->flowed, eni))
-		return 0;
-	if (smap_put(&t->flowed, eni, 1) < 0)
-		return nomem(t), -1;
+	int r = note_flowed(t, "eni", eni, it->hop, node);
+	if (r != 0)
+		return r < 0 ? -1 : 0;
 	return flow_summary(t, it, FLOW_GROUP_SQL "interface_id = ?1" FLOW_GROUP_TAIL, eni, locals, node, label);
 }
 
@@ -1624,7 +1670,7 @@ static int process_instance(struct ct_trace *t, struct item *it)
 	/* interfaces attached later, in the whole index */
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(t->db,
-			       "SELECT e.id FROM ev e WHERE e.event_name = 'AttachNetworkInterface'"
+			       "SELECT e.id FROM ev e WHERE e.ename = (SELECT id FROM names WHERE s = 'AttachNetworkInterface')"
 			       " AND e.ecode IS NULL ORDER BY e.ts, e.id",
 			       -1, &st, NULL) != SQLITE_OK)
 		return sql_fail(t, "attachments");
@@ -1677,7 +1723,8 @@ static int process_instance(struct ct_trace *t, struct item *it)
 		for (size_t i = 0; i < x->ips.n; i++) {
 			const char *ip = x->ips.v[i];
 			struct vec one = {.v = (void **)&ip, .n = 1, .cap = 1};
-			if (flow_summary(t, it, FLOW_GROUP_SQL "(srcaddr = ?1 OR dstaddr = ?1)" FLOW_GROUP_TAIL, ip,
+			if (note_flowed(t, "ip", ip, it->hop, it->node) < 0 ||
+			    flow_summary(t, it, FLOW_GROUP_SQL "(srcaddr = ?1 OR dstaddr = ?1)" FLOW_GROUP_TAIL, ip,
 					 &one, it->node, x->id) < 0)
 				return -1;
 		}
@@ -1692,7 +1739,7 @@ static int process_item(struct ct_trace *t, struct item *it)
 	case IT_KEY:
 		return run_events(t, it, "e.akey = (SELECT id FROM strs WHERE s = ?1)", it->value, t->since, t->until);
 	case IT_EVENT:
-		return run_events(t, it, "e.event_id = ?1", it->value, INT64_MIN, INT64_MAX);
+		return run_events(t, it, "e.event_id = ct_event_key(?1)", it->value, INT64_MIN, INT64_MAX);
 	case IT_ARN:
 		return run_events(t, it, "e.iarn = (SELECT id FROM strs WHERE s = ?1)", it->value, t->since, t->until);
 	case IT_PRINCIPAL:
@@ -1707,6 +1754,8 @@ static int process_item(struct ct_trace *t, struct item *it)
 		if (!has_flows(t))
 			return 0;
 		struct vec one = {.v = (void **)&it->value, .n = 1, .cap = 1};
+		if (note_flowed(t, "ip", it->value, it->hop, it->node) < 0)
+			return -1;
 		return flow_summary(t, it, FLOW_GROUP_SQL "(srcaddr = ?1 OR dstaddr = ?1)" FLOW_GROUP_TAIL, it->value,
 				    &one, it->node, it->value);
 	}
@@ -1732,6 +1781,34 @@ static int64_t parse_time(const char *s)
 	return s && ct_time_parse_iso(s, strlen(s), &ms) == 0 ? ms : INT64_MIN;
 }
 
+/* Whether the flow record `id` is among the flows the trace summarised:
+ * *ret points at its hop and node (NULL when not), why[] says how. */
+static int flow_hop(struct ct_trace *t, int64_t id, int64_t **ret, char *why, size_t whylen)
+{
+	*ret = NULL;
+	if (!t->flow_by_id && sqlite3_prepare_v2(t->db, "SELECT interface_id, srcaddr, dstaddr FROM flow_rows WHERE id = ?",
+						 -1, &t->flow_by_id, NULL) != SQLITE_OK)
+		return sql_fail(t, "flows");
+	sqlite3_reset(t->flow_by_id);
+	sqlite3_bind_int64(t->flow_by_id, 1, id);
+	if (sqlite3_step(t->flow_by_id) == SQLITE_ROW) {
+		static const char *const prefix[] = {"eni", "ip", "ip"};
+		for (int c = 0; c < 3 && !*ret; c++) {
+			const char *v = col(t->flow_by_id, c);
+			struct ct_buf k = {0};
+			if (!v || ct_buf_printf(&k, "%s:%s", prefix[c], v) < 0) {
+				ct_buf_free(&k);
+				continue;
+			}
+			if ((*ret = smap_get(&t->flowed, k.p)))
+				snprintf(why, whylen, "finding on flows of %s", v);
+			ct_buf_free(&k);
+		}
+	}
+	sqlite3_reset(t->flow_by_id);
+	return 0;
+}
+
 static int add_findings(struct ct_trace *t)
 {
 	sqlite3_stmt *st;
@@ -1753,17 +1830,31 @@ static int add_findings(struct ct_trace *t)
 		int hop = INT32_MAX;
 		int targets[4], nt = 0;
 		struct ct_buf via = {0};
-		/* evidence: event ids that the trace reached */
+		/* The strongest link decides where a finding goes: its evidence
+		 * (events or flows the trace reached), else its access key,
+		 * else its identity, else its address. */
 		json_t *ev = col(st, 10) ? json_loads(col(st, 10), 0, NULL) : NULL;
 		size_t i;
 		json_t *v;
 		json_array_foreach(ev, i, v) {
-			int64_t *h = json_is_string(v) ? smap_get(&t->event_hop, json_string_value(v)) : NULL;
+			int64_t *h = NULL;
+			char fwhy[200] = "";
+			if (json_is_string(v)) {
+				h = smap_get(&t->event_hop, json_string_value(v));
+				snprintf(fwhy, sizeof(fwhy), "finding on event %s", json_string_value(v));
+			} else if (json_is_integer(v) && t->flowed.n && i < 64) {
+				if (flow_hop(t, json_integer_value(v), &h, fwhy, sizeof(fwhy)) < 0) {
+					json_decref(ev);
+					ct_buf_free(&via);
+					sqlite3_finalize(st);
+					return -1;
+				}
+			}
 			if (!h)
 				continue;
 			int eh = (int)(*h / 1000000), en = (int)(*h % 1000000);
 			if (!via.len)
-				ct_buf_printf(&via, "finding on event %s", json_string_value(v));
+				ct_buf_printf(&via, "%s", fwhy);
 			if (eh < hop)
 				hop = eh;
 			bool dup = false;
@@ -1774,33 +1865,30 @@ static int add_findings(struct ct_trace *t)
 		}
 		json_decref(ev);
 		struct ct_buf id = {0};
-		if (akey && akey[0]) {
+		if (hop == INT32_MAX && akey && akey[0]) {
 			ct_buf_printf(&id, "k:%s", akey);
 			int n = node_get(t, id.p);
 			if (n >= 0 && N(t, n)->weight) {
-				if (!via.len)
-					ct_buf_printf(&via, "finding on access key %s", akey);
-				hop = CT_MIN(hop, N(t, n)->hop);
-				if (nt < 4 && (nt == 0 || targets[nt - 1] != n))
-					targets[nt++] = n;
+				ct_buf_printf(&via, "finding on access key %s", akey);
+				hop = N(t, n)->hop;
+				targets[nt++] = n;
 			}
 			ct_buf_reset(&id);
 		}
-		int64_t *ah = ident ? smap_get(&t->arn_hop, ident) : NULL;
+		int64_t *ah = hop == INT32_MAX && ident ? smap_get(&t->arn_hop, ident) : NULL;
 		if (ah) {
-			if (!via.len)
-				ct_buf_printf(&via, "finding on identity %s", ident);
-			hop = CT_MIN(hop, (int)*ah);
+			ct_buf_printf(&via, "finding on identity %s", ident);
+			hop = (int)*ah;
 		}
-		if (ip && ip[0]) {
+		/* an address alone links only a finding without an identity
+		 * (flows): the identity of another is not in the trace */
+		if (hop == INT32_MAX && ip && ip[0] && !(ident && ident[0]) && !(akey && akey[0])) {
 			ct_buf_printf(&id, "ip:%s", ip);
 			int n = node_get(t, id.p);
 			if (n >= 0) {
-				if (!via.len)
-					ct_buf_printf(&via, "finding on IP %s", ip);
-				hop = CT_MIN(hop, N(t, n)->hop);
-				if (nt == 0)
-					targets[nt++] = n;
+				ct_buf_printf(&via, "finding on IP %s", ip);
+				hop = N(t, n)->hop;
+				targets[nt++] = n;
 			}
 		}
 		ct_buf_free(&id);
@@ -1813,12 +1901,20 @@ static int add_findings(struct ct_trace *t)
 		ct_buf_printf(&d, "%s: %s", col(st, 2) ? col(st, 2) : "?", col(st, 3) ? col(st, 3) : "");
 		if (col(st, 9))
 			ct_buf_printf(&d, ": %s", col(st, 9));
-		int e = row_add(t, CT_TRACE_FINDING, hop, via.p, first == INT64_MIN ? t->first_ts : first, ident, akey,
-				ip, col(st, 1), d.p, NULL);
-		ct_buf_printf(&fid, "f:%lld", (long long)sqlite3_column_int64(st, 0));
+		char *sident = short_arn(ident);
+		int e = ident && !sident ? (nomem(t), -1)
+					 : row_add(t, CT_TRACE_FINDING, hop, via.p, first == INT64_MIN ? t->first_ts : first,
+						   sident, akey, ip, col(st, 1), d.p, NULL);
+		free(sident);
+		/* findings of one rule on one node are one node with a count */
+		if (nt)
+			ct_buf_printf(&fid, "f:%s:%d", col(st, 1), targets[0]);
+		else
+			ct_buf_printf(&fid, "f:#%lld", (long long)sqlite3_column_int64(st, 0));
 		ct_buf_printf(&title, "%s %s", sev >= 0 ? ct_severity_name(sev) : "finding", col(st, 1));
 		int fn = e == 0 && fid.p && title.p ? node_add(t, NK_FINDING, fid.p, title.p, col(st, 3), hop) : -1;
 		if (fn >= 0) {
+			N(t, fn)->count++;
 			N(t, fn)->sev = sev;
 			N(t, fn)->weight = (uint64_t)(sev + 1);
 			for (int k = 0; k < nt && e == 0; k++) {
@@ -1895,7 +1991,7 @@ static int start(struct ct_trace *t)
 		sqlite3_stmt *st;
 		if (sqlite3_prepare_v2(t->db,
 				       "SELECT akey.s, iarn.s FROM ev e LEFT JOIN strs akey ON akey.id = e.akey"
-				       " LEFT JOIN strs iarn ON iarn.id = e.iarn WHERE e.event_id = ?1 ORDER BY e.id LIMIT 1",
+				       " LEFT JOIN strs iarn ON iarn.id = e.iarn WHERE e.event_id = ct_event_key(?1) ORDER BY e.id LIMIT 1",
 				       -1, &st, NULL) != SQLITE_OK)
 			return sql_fail(t, "event");
 		sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC);
@@ -2130,6 +2226,7 @@ void ct_trace_free(struct ct_trace *t)
 	smap_free(&t->flowed);
 	free(t->seen.v);
 	sqlite3_finalize(t->raw);
+	sqlite3_finalize(t->flow_by_id);
 	free(t->start_desc);
 	free(t);
 }
@@ -2323,6 +2420,20 @@ static void edge_text(const struct ct_trace *t, const struct edge *e, bool dated
 	(void)t;
 }
 
+/* The lines of a collapsed edge: named calls in time order, then the
+ * failed and the other calls. */
+static int call_cmp(const void *a, const void *b)
+{
+	const struct edge *x = *(const struct edge *const *)a, *y = *(const struct edge *const *)b;
+	int gx = strcmp(x->what, "failed calls") == 0 ? 1 : strcmp(x->what, "other calls") == 0 ? 2 : 0;
+	int gy = strcmp(y->what, "failed calls") == 0 ? 1 : strcmp(y->what, "other calls") == 0 ? 2 : 0;
+	if (gx != gy)
+		return gx - gy;
+	if (x->first != y->first)
+		return x->first < y->first ? -1 : 1;
+	return strcmp(x->what, y->what);
+}
+
 int ct_trace_graph(const struct ct_trace *t, const struct ct_graph_opts *o, struct ct_err *err)
 {
 	size_t nn = t->nodes.n;
@@ -2330,7 +2441,10 @@ int ct_trace_graph(const struct ct_trace *t, const struct ct_graph_opts *o, stru
 	int *order = calloc(nn + 1, sizeof(*order));
 	bool *keep = calloc(nn + 1, sizeof(*keep));
 	int *deg = calloc(nn + 1, sizeof(*deg));
-	struct ct_buf b = {0};
+	struct ct_buf b = {0}, lab = {0};
+	struct smap pairs = {0};
+	int64_t *lead = NULL, *next = NULL, *tail = NULL;
+	const struct edge **group = NULL;
 	int rc = -1;
 	if (!order || !keep || !deg) {
 		ct_err_set(err, CT_E_NOMEM, NULL, 0, "out of memory");
@@ -2375,7 +2489,6 @@ int ct_trace_graph(const struct ct_trace *t, const struct ct_graph_opts *o, stru
 		dated = memcmp(a, z, 10) != 0;
 	}
 	bool dot = o->format == CT_GRAPH_DOT;
-	struct ct_buf lab = {0};
 	if (dot) {
 		ct_buf_printf(&b, "digraph \"ctscan trace\" {\n  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=12,"
 				  " labelloc=t, nodesep=0.25, ranksep=0.7, label=\"");
@@ -2396,6 +2509,8 @@ int ct_trace_graph(const struct ct_trace *t, const struct ct_graph_opts *o, stru
 		const struct node *n = t->nodes.v[i];
 		ct_buf_reset(&lab);
 		ct_buf_printf(&lab, "%s", n->title);
+		if (n->count > 1)
+			ct_buf_printf(&lab, " \xc3\x97%" PRIu64, n->count);
 		if (n->sub)
 			ct_buf_printf(&lab, "\n%s", n->sub);
 		if (n->stub)
@@ -2443,12 +2558,64 @@ int ct_trace_graph(const struct ct_trace *t, const struct ct_graph_opts *o, stru
 		else
 			ct_buf_printf(&b, "  more[\"%zu more nodes not shown<br>(raise --max-nodes)\"]\n", hidden);
 	}
+	/* the calls of one actor to one target are one edge of several
+	 * lines: lead[] is the first edge of each such group, next[] chains
+	 * the group */
+	size_t ne = t->edges.n;
+	lead = malloc((ne + 1) * sizeof(*lead));
+	next = malloc((ne + 1) * sizeof(*next));
+	tail = malloc((ne + 1) * sizeof(*tail));
+	group = malloc((ne + 1) * sizeof(*group));
+	if (!lead || !next || !tail || !group) {
+		ct_err_set(err, CT_E_NOMEM, NULL, 0, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < ne; i++) {
+		const struct edge *e = t->edges.v[i];
+		lead[i] = next[i] = -1;
+		if (e->kind != EK_CALL || !keep[e->from] || !keep[e->to])
+			continue;
+		ct_buf_reset(&lab);
+		if (ct_buf_printf(&lab, "%d|%d", e->from, e->to) < 0 || (!smap_get(&pairs, lab.p) &&
+		    smap_put(&pairs, lab.p, (int64_t)i) < 0)) {
+			ct_err_set(err, CT_E_NOMEM, NULL, 0, "out of memory");
+			goto out;
+		}
+		int64_t l = *smap_get(&pairs, lab.p);
+		lead[i] = l;
+		if ((size_t)l == i)
+			tail[i] = (int64_t)i;
+		else {
+			next[tail[l]] = (int64_t)i;
+			tail[l] = (int64_t)i;
+		}
+	}
 	for (size_t i = 0; i < t->edges.n; i++) {
 		const struct edge *e = t->edges.v[i];
 		if (!keep[e->from] || !keep[e->to])
 			continue;
+		if (lead[i] >= 0 && (size_t)lead[i] != i)
+			continue;
 		ct_buf_reset(&lab);
-		edge_text(t, e, dated, &lab);
+		if (lead[i] >= 0 && next[i] >= 0) {
+			size_t ng = 0;
+			for (int64_t j = (int64_t)i; j >= 0; j = next[j])
+				group[ng++] = t->edges.v[j];
+			qsort(group, ng, sizeof(*group), call_cmp);
+			for (size_t k = 0; k < ng && k < CT_TRACE_EDGE_LINES; k++) {
+				if (k)
+					ct_buf_putc(&lab, '\n');
+				edge_text(t, group[k], dated, &lab);
+			}
+			if (ng > CT_TRACE_EDGE_LINES) {
+				uint64_t more = 0;
+				for (size_t k = CT_TRACE_EDGE_LINES; k < ng; k++)
+					more += group[k]->n;
+				ct_buf_printf(&lab, "\n+%" PRIu64 " more call%s", more, more == 1 ? "" : "s");
+			}
+		} else {
+			edge_text(t, e, dated, &lab);
+		}
 		if (dot) {
 			ct_buf_printf(&b, "  \"n%d\" -> \"n%d\" [label=\"", e->from, e->to);
 			ct_trace_dot_quote(&b, lab.p ? lab.p : "");
@@ -2509,6 +2676,11 @@ int ct_trace_graph(const struct ct_trace *t, const struct ct_graph_opts *o, stru
 out:
 	ct_buf_free(&b);
 	ct_buf_free(&lab);
+	smap_free(&pairs);
+	free(lead);
+	free(next);
+	free(tail);
+	free(group);
 	free(order);
 	free(keep);
 	free(deg);

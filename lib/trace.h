@@ -25,6 +25,9 @@
 
 /* Nodes a graph shows at most unless told otherwise. */
 #define CT_TRACE_MAX_NODES 40
+/* Lines of one edge that collapses the calls of one actor to one target;
+ * the rest are counted in a last line. */
+#define CT_TRACE_EDGE_LINES 6
 /* Flow groups (peer, port, direction) listed per interface or address;
  * the rest are summed into one row. */
 #define CT_TRACE_FLOW_GROUPS 25

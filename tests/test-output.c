@@ -329,11 +329,11 @@ static void test_table(void)
 	/* hidden columns only: nothing */
 	CHECK_STR(run(CT_FMT_TABLE, "SELECT 1 AS _a"), "");
 	/* C1 controls, bidi overrides and invalid UTF-8 are escaped; combining
-	 * marks count one each */
+	 * marks take no column */
 	CHECK_STR(run(CT_FMT_TABLE, "SELECT 'a' || char(155) || 'b' || char(8238) || 'c' AS x,"
 				    " CAST(X'41ff42' AS TEXT) AS y, 'e' || char(769) AS z, 'w' AS w"),
-		  "x                y       z   w\n"
-		  "---------------  ------  --  -\n"
+		  "x                y       z  w\n"
+		  "---------------  ------  -  -\n"
 		  "a\\u009bb\\u202ec  A\\xffB  e\xcc\x81  w\n");
 	/* header off, NULL text; a mixed column is left-aligned, numbers and
 	 * NULLs right-aligned */
@@ -377,6 +377,13 @@ static void test_table_fit(void)
 	/* multi-byte text is measured in code points */
 	sp.width = 12;
 	CHECK_STR(run_spec(sp, "SELECT 'äöüäöüäöüäöüäöü' AS u"), "u\n------------\näöüäöüäöüäö…\n");
+	/* East Asian wide characters take two columns, combining marks none;
+	 * a wide character that does not fit before the ellipsis leaves a
+	 * blank, so the next column stays aligned */
+	CHECK_STR(run_spec(sp, "SELECT '日本語' AS w, 'x' AS y UNION ALL SELECT 'abc', 'y'"),
+		  "w       y\n------  -\n日本語  x\nabc     y\n");
+	CHECK_STR(run_spec(sp, "SELECT 'ab日本語日本語' AS w, 'e\xcc\x81' AS y UNION ALL SELECT 'a日本語日本語', 'z'"),
+		  "w          y\n---------  -\nab日本語…  e\xcc\x81\na日本語…   z\n");
 	/* too many columns for the width: minimum widths, overflowing */
 	sp.width = 10;
 	CHECK_STR(run_spec(sp, "SELECT 'aaaaaaaa' AS a, 'bbbbbbbb' AS b, 'cccccccc' AS c"),

@@ -12,11 +12,11 @@
 -- param: window_minutes = 15 | how long after GetCallerIdentity to look
 WITH gci AS MATERIALIZED (
   SELECT id, event_ts, event_time, event_id, recipient_account_id, aws_region, identity_arn, user_name,
-         access_key_id, source_ip_address, coalesce(access_key_id, identity_arn, user_name) AS k
+         access_key_id, source_ip_address, coalesce(access_key_id, identity_arn) AS k
   FROM events
   WHERE event_name = 'GetCallerIdentity'
     AND error_code IS NULL
-    AND coalesce(access_key_id, identity_arn, user_name) IS NOT NULL
+    AND coalesce(access_key_id, identity_arn) IS NOT NULL
     AND NOT EXISTS (SELECT 1 FROM allowlist a WHERE a.kind = 'principal'
                     AND a.value IN (identity_arn, user_name, session_issuer_arn, session_issuer_user_name))
     AND NOT EXISTS (SELECT 1 FROM allowlist a WHERE a.kind = 'user_agent' AND coalesce(user_agent, '') GLOB a.value)
@@ -27,20 +27,25 @@ starts AS (
   WHERE NOT EXISTS (SELECT 1 FROM gci g2 WHERE g2.k = g.k AND g2.event_ts < g.event_ts
                     AND g2.event_ts >= g.event_ts - :window_minutes * 60000)
 ),
-enum AS MATERIALIZED (
-  SELECT id, event_ts, event_time, event_id, event_source || ':' || event_name AS api, error_code,
-         coalesce(access_key_id, identity_arn, user_name) AS k
-  FROM events
-  WHERE (event_name GLOB 'List*' OR event_name GLOB 'Describe*' OR event_name GLOB 'Get*')
-    AND event_name <> 'GetCallerIdentity'
-    AND coalesce(management_event, 1) = 1
-    AND coalesce(access_key_id, identity_arn, user_name) IN (SELECT k FROM gci)
-),
+-- the calls of the same key (or, without a key, the same principal) in the window after each start,
+-- found through the access key and identity indexes rather than by scanning every List/Describe call
 follow AS MATERIALIZED (
-  SELECT s.id AS sid, e.*,
-         row_number() OVER (PARTITION BY s.id, e.api ORDER BY e.event_ts, e.id) AS nth
-  FROM starts s JOIN enum e ON e.k = s.k AND e.event_ts >= s.event_ts
-                            AND e.event_ts <= s.event_ts + :window_minutes * 60000
+  SELECT sid, id, event_ts, event_time, event_id, api, error_code,
+         row_number() OVER (PARTITION BY sid, api ORDER BY event_ts, id) AS nth
+  FROM (SELECT s.id AS sid, e.id, e.event_ts, e.event_time, e.event_id, e.event_source || ':' || e.event_name AS api,
+               e.error_code, e.event_name, e.management_event
+        FROM starts s CROSS JOIN events e
+        WHERE s.access_key_id IS NOT NULL AND e.access_key_id = s.access_key_id
+          AND e.event_ts BETWEEN s.event_ts AND s.event_ts + :window_minutes * 60000
+        UNION ALL
+        SELECT s.id, e.id, e.event_ts, e.event_time, e.event_id, e.event_source || ':' || e.event_name,
+               e.error_code, e.event_name, e.management_event
+        FROM starts s CROSS JOIN events e
+        WHERE s.access_key_id IS NULL AND e.identity_arn = s.identity_arn AND e.access_key_id IS NULL
+          AND e.event_ts BETWEEN s.event_ts AND s.event_ts + :window_minutes * 60000
+        )
+  WHERE (event_name GLOB 'List*' OR event_name GLOB 'Describe*')
+    AND coalesce(management_event, 1) = 1
 ),
 scored AS (
   SELECT sid, count(DISTINCT api) AS apis, count(*) AS calls, count(error_code) AS failed,
@@ -66,5 +71,5 @@ SELECT
          UNION ALL
          SELECT f.event_id, f.event_ts, f.id FROM follow f WHERE f.sid = s.id AND f.nth = 1
          ORDER BY ts, id)) AS evidence
-FROM starts s JOIN scored sc ON sc.sid = s.id
+FROM scored sc CROSS JOIN starts s ON s.id = sc.sid
 ORDER BY first_time, identity, summary;

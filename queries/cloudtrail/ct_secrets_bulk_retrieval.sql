@@ -3,8 +3,8 @@
 -- severity: high
 -- tactics: TA0006
 -- techniques: T1555.006
--- description: One principal retrieved at least :threshold distinct Secrets Manager secrets within a sliding :window_minutes window, through GetSecretValue (requestParameters.secretId) or BatchGetSecretValue (each entry of secretIdList; a filter-based batch call does not say which secrets it returned and counts as 5 secrets, so two such calls in a window are enough). Applications read the same few secrets over and over; dumping many different secrets at once is credential harvesting. The summary lists the secrets; evidence holds the first 100 calls.
--- false_positives: Secret rotation or migration tooling, configuration management that renders many secrets at deploy time; allowlist their roles.
+-- description: One principal retrieved at least :threshold distinct Secrets Manager secrets within a sliding :window_minutes window, through GetSecretValue (requestParameters.secretId) or BatchGetSecretValue (each entry of secretIdList; a filter-based batch call does not say which secrets it returned and counts as 5 secrets, so two such calls in a window are enough). Applications read the same secrets over and over: for a role session (not a console or IAM Identity Center session) a secret its role retrieves at other times too (calls more than :window_minutes apart anywhere in the index) is routine and does not count, so the rule fires for a role only on secrets it reads once, in this burst. IAM users, the root user, long-term (AKIA) keys and human sessions count every secret: dumping many different secrets at once is credential harvesting. The summary lists the secrets; evidence holds the first 100 calls that count.
+-- false_positives: Secret rotation or migration tooling run by a person or a long-term key, configuration management that renders many secrets once at deploy time; allowlist their roles. Stolen application credentials that read only the application's own secrets are not distinguished from the application.
 -- references: https://stratus-red-team.cloud/attack-techniques/AWS/aws.credential-access.secretsmanager-retrieve-secrets/, https://stratus-red-team.cloud/attack-techniques/AWS/aws.credential-access.secretsmanager-batch-retrieve-secrets/, https://permiso.io/blog/lucr-3-scattered-spider-getting-saas-y-in-the-cloud
 -- tags: secretsmanager, credentials
 -- allowlist: principal, ip
@@ -12,7 +12,12 @@
 -- param: window_minutes = 10 | length of the sliding window in minutes
 WITH calls AS MATERIALIZED (
   SELECT id, event_ts, event_time, event_id, event_name, recipient_account_id, aws_region, access_key_id,
-         source_ip_address, coalesce(identity_arn, user_name, identity_principal_id) AS who, request_parameters AS rp
+         source_ip_address, coalesce(identity_arn, user_name, identity_principal_id) AS who,
+         coalesce(session_issuer_arn, identity_arn, user_name, identity_principal_id) AS owner,
+         (coalesce(identity_type, '') IN ('IAMUser', 'Root') OR coalesce(access_key_id, '') GLOB 'AKIA*'
+          OR coalesce(session_credential_from_console, 0) = 1
+          OR coalesce(session_issuer_user_name, '') GLOB 'AWSReservedSSO_*') AS human,
+         request_parameters AS rp
   FROM events
   WHERE event_name IN ('GetSecretValue', 'BatchGetSecretValue')
     AND error_code IS NULL
@@ -20,15 +25,26 @@ WITH calls AS MATERIALIZED (
                     AND a.value IN (identity_arn, user_name, session_issuer_arn, session_issuer_user_name))
     AND coalesce(source_ip_address, '') NOT IN (SELECT ip FROM allow_ip)
 ),
-items AS MATERIALIZED (
-  SELECT id, who, event_ts, json_extract(rp, '$.secretId') AS item, 1 AS w
+reads AS MATERIALIZED (
+  SELECT id, who, owner, human, event_ts, json_extract(rp, '$.secretId') AS item, 1 AS w
   FROM calls WHERE event_name = 'GetSecretValue' AND json_extract(rp, '$.secretId') IS NOT NULL
   UNION ALL
-  SELECT calls.id, who, event_ts, s.value, 1
+  SELECT calls.id, who, owner, human, event_ts, s.value, 1
   FROM calls, json_each(calls.rp, '$.secretIdList') s WHERE event_name = 'BatchGetSecretValue'
   UNION ALL
-  SELECT id, who, event_ts, 'BatchGetSecretValue ' || coalesce(json_extract(rp, '$.filters'), '') || ' (' || event_id || ')', 5
+  SELECT id, who, owner, human, event_ts, 'BatchGetSecretValue ' || coalesce(json_extract(rp, '$.filters'), '') || ' (' || event_id || ')', 5
   FROM calls WHERE event_name = 'BatchGetSecretValue' AND json_type(rp, '$.secretIdList') IS NULL
+),
+-- what an application principal reads again and again (calls more than the window apart, across the
+-- whole index) is its own configuration, read at every start; only the rest counts for it
+routine AS MATERIALIZED (
+  SELECT owner, item FROM reads WHERE NOT human
+  GROUP BY owner, item
+  HAVING max(event_ts) - min(event_ts) > :window_minutes * 60000
+),
+items AS MATERIALIZED (
+  SELECT id, who, event_ts, item, w FROM reads r
+  WHERE r.human OR NOT EXISTS (SELECT 1 FROM routine x WHERE x.owner = r.owner AND x.item = r.item)
 ),
 -- calls for one item closer than the window apart form one island of presence [first - W, last]
 marked AS (
@@ -74,7 +90,8 @@ member AS (
                max(b_lo) OVER w AS lo, max(b_hi) OVER w AS hi
         FROM (SELECT who, lo AS event_ts, 0 AS kind, lo AS b_lo, hi AS b_hi, NULL AS id FROM bursts
               UNION ALL
-              SELECT who, event_ts, 1, NULL, NULL, id FROM calls WHERE who IN (SELECT who FROM bursts))
+              SELECT who, event_ts, 1, NULL, NULL, id FROM calls
+              WHERE who IN (SELECT who FROM bursts) AND id IN (SELECT id FROM items))
         WINDOW w AS (PARTITION BY who ORDER BY event_ts, kind ROWS UNBOUNDED PRECEDING))
   WHERE kind = 1 AND event_ts <= hi
 ),

@@ -3,8 +3,8 @@
 -- severity: high
 -- tactics: TA0006
 -- techniques: T1555.006, T1552
--- description: One principal read at least :threshold distinct Systems Manager parameters with withDecryption true (SecureString values returned in clear) within a sliding :window_minutes window, through GetParameter (name), GetParameters (each of names) or GetParametersByPath (path; counts as 10, the page size, because the parameters returned are not logged). Harvesting SecureString parameters is a common way to collect database passwords and API tokens. Evidence holds the first 100 calls.
--- false_positives: Applications and deployment tools loading their whole configuration tree at start-up (GetParametersByPath on their own prefix); allowlist their roles.
+-- description: One principal read at least :threshold distinct Systems Manager parameters with withDecryption true (SecureString values returned in clear) within a sliding :window_minutes window, through GetParameter (name), GetParameters (each of names) or GetParametersByPath (path; counts as 10, the page size, because the parameters returned are not logged). Harvesting SecureString parameters is a common way to collect database passwords and API tokens. An application role reads the same configuration every time it starts: for a role session (not a console or IAM Identity Center session) a parameter its role reads at other times too (calls more than :window_minutes apart anywhere in the index) is its own configuration and does not count, so the rule fires for a role only on parameters it reads once, in this burst. IAM users, the root user, long-term (AKIA) keys and human sessions count every parameter. Evidence holds the first 100 calls that count.
+-- false_positives: A person or a long-term key loading a whole configuration tree (GetParametersByPath on a prefix) during a deployment; a new application version reading a new set of parameters once. Stolen application credentials that read only what the application reads are not distinguished from the application.
 -- references: https://stratus-red-team.cloud/attack-techniques/AWS/aws.credential-access.ssm-retrieve-securestring-parameters/, https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameters.html
 -- tags: ssm, credentials
 -- allowlist: principal, ip
@@ -12,7 +12,12 @@
 -- param: window_minutes = 10 | length of the sliding window in minutes
 WITH calls AS MATERIALIZED (
   SELECT id, event_ts, event_time, event_id, event_name, recipient_account_id, aws_region, access_key_id,
-         source_ip_address, coalesce(identity_arn, user_name, identity_principal_id) AS who, request_parameters AS rp
+         source_ip_address, coalesce(identity_arn, user_name, identity_principal_id) AS who,
+         coalesce(session_issuer_arn, identity_arn, user_name, identity_principal_id) AS owner,
+         (coalesce(identity_type, '') IN ('IAMUser', 'Root') OR coalesce(access_key_id, '') GLOB 'AKIA*'
+          OR coalesce(session_credential_from_console, 0) = 1
+          OR coalesce(session_issuer_user_name, '') GLOB 'AWSReservedSSO_*') AS human,
+         request_parameters AS rp
   FROM events
   WHERE event_name IN ('GetParameter', 'GetParameters', 'GetParametersByPath')
     AND error_code IS NULL
@@ -20,16 +25,27 @@ WITH calls AS MATERIALIZED (
                     AND a.value IN (identity_arn, user_name, session_issuer_arn, session_issuer_user_name))
     AND coalesce(source_ip_address, '') NOT IN (SELECT ip FROM allow_ip)
 ),
-items AS MATERIALIZED (
-  SELECT id, who, event_ts, json_extract(rp, '$.name') AS item, 1 AS w
+reads AS MATERIALIZED (
+  SELECT id, who, owner, human, event_ts, json_extract(rp, '$.name') AS item, 1 AS w
   FROM calls WHERE event_name = 'GetParameter' AND json_extract(rp, '$.withDecryption') IN (1, 'true')
   UNION ALL
-  SELECT calls.id, who, calls.event_ts, n.value, 1
+  SELECT calls.id, who, owner, human, calls.event_ts, n.value, 1
   FROM calls, json_each(calls.rp, '$.names') n
   WHERE event_name = 'GetParameters' AND json_extract(calls.rp, '$.withDecryption') IN (1, 'true')
   UNION ALL
-  SELECT id, who, event_ts, json_extract(rp, '$.path') || '*', 10
+  SELECT id, who, owner, human, event_ts, json_extract(rp, '$.path') || '*', 10
   FROM calls WHERE event_name = 'GetParametersByPath' AND json_extract(rp, '$.withDecryption') IN (1, 'true')
+),
+-- what an application principal reads again and again (calls more than the window apart, across the
+-- whole index) is its own configuration, read at every start; only the rest counts for it
+routine AS MATERIALIZED (
+  SELECT owner, item FROM reads WHERE NOT human
+  GROUP BY owner, item
+  HAVING max(event_ts) - min(event_ts) > :window_minutes * 60000
+),
+items AS MATERIALIZED (
+  SELECT id, who, event_ts, item, w FROM reads r
+  WHERE r.human OR NOT EXISTS (SELECT 1 FROM routine x WHERE x.owner = r.owner AND x.item = r.item)
 ),
 -- calls for one item closer than the window apart form one island of presence [first - W, last]
 marked AS (
@@ -75,7 +91,8 @@ member AS (
                max(b_lo) OVER w AS lo, max(b_hi) OVER w AS hi
         FROM (SELECT who, lo AS event_ts, 0 AS kind, lo AS b_lo, hi AS b_hi, NULL AS id FROM bursts
               UNION ALL
-              SELECT who, event_ts, 1, NULL, NULL, id FROM calls WHERE who IN (SELECT who FROM bursts))
+              SELECT who, event_ts, 1, NULL, NULL, id FROM calls
+              WHERE who IN (SELECT who FROM bursts) AND id IN (SELECT id FROM items))
         WINDOW w AS (PARTITION BY who ORDER BY event_ts, kind ROWS UNBOUNDED PRECEDING))
   WHERE kind = 1 AND event_ts <= hi
 ),

@@ -7,7 +7,11 @@
 --   --ip-list (the listed_ip table; the list is named after its file), for example Tor exit nodes,
 --   anonymising VPNs or the indicators of an incident. Traffic from a listed address to an internal host that
 --   was accepted, and any traffic from an internal host to a listed address, deserve a look; the summary
---   gives which end is listed, the ports and how many flows were accepted and rejected. An address on two
+--   gives which end is listed, the ports and how many flows were accepted and rejected. Only the opening side
+--   of a TCP or UDP connection counts (its destination port is below its source port or below 1024): the
+--   reply records of a session, from the server's port to the client's ephemeral port, would otherwise make
+--   a second finding that reads as a connection the other way (an internal host reaching a Tor exit on port
+--   51234), and the request records already say whether the connection was accepted. An address on two
 --   lists gives two findings. One finding per account, region, source, destination and list; the evidence is
 --   the first 100 flows.
 -- false_positives: Lists are only as good as their source: Tor exits and VPN ranges change daily, and shared
@@ -21,11 +25,13 @@ WITH hits AS (
          f.start_time, f.end_time, l.list, 'source' AS side
   FROM listed_ip l JOIN flows f ON f.srcaddr = l.ip
   WHERE f.dstaddr NOT IN (SELECT ip FROM allow_ip) AND f.srcaddr NOT IN (SELECT ip FROM allow_ip)
+    AND (f.protocol NOT IN (6, 17) OR f.dstport < f.srcport OR f.dstport < 1024)
   UNION ALL
   SELECT f.id, f.account_id, f.region, f.srcaddr, f.dstaddr, f.dstport, f.protocol, f.action, f.start,
          f.start_time, f.end_time, l.list, 'destination' AS side
   FROM listed_ip l JOIN flows f ON f.dstaddr = l.ip
   WHERE f.dstaddr NOT IN (SELECT ip FROM allow_ip) AND f.srcaddr NOT IN (SELECT ip FROM allow_ip)
+    AND (f.protocol NOT IN (6, 17) OR f.dstport < f.srcport OR f.dstport < 1024)
 ),
 numbered AS (
   SELECT *, row_number() OVER (PARTITION BY account_id, region, srcaddr, dstaddr, list, side ORDER BY start, id) AS rn
