@@ -115,7 +115,17 @@ int ct_cli_help(const struct ct_cmd *cmd)
 	printf("usage: ctscan %s\n\n%s\n", cmd->usage, cmd->summary);
 	if (cmd->help && cmd->help[0])
 		printf("\n%s", cmd->help);
-	printf("\nSee ctscan-%s(1) or ctscan(1) for details.\n", cmd->name);
+	/* the commands with a page of their own; the others are in ctscan(1) */
+	static const char *const pages[][2] = {
+		{"timeline", "ctscan-timeline(1)"}, {"sql", "ctscan-sql(1)"},     {"verify", "ctscan-verify(1)"},
+		{"custody", "ctscan-custody(1)"},   {"detect", "ctscan-detect(1)"}, {"rules", "ctscan-detect(1)"},
+		{"summary", "ctscan-summary(1)"},   {"trace", "ctscan-trace(1)"},
+	};
+	const char *page = "ctscan(1)";
+	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
+		if (strcmp(pages[i][0], cmd->name) == 0)
+			page = pages[i][1];
+	printf("\nSee %s for details.\n", page);
 	return CT_EXIT_OK;
 }
 

@@ -63,3 +63,17 @@ $ ctscan help nosuch
 ! usage: ctscan [--version] [--help] COMMAND [ARGS]
 ! Try 'ctscan --help' for the list of commands.
 
+
+# every command's help names a man page that exists
+$ for c in ingest info show timeline sql summary trace verify custody detect rules; do p=$(ctscan $c --help | sed -n 's/^See \(ctscan[a-z-]*\)(\([0-9]\)) for details\.$/\1.\2/p'); test -f "$TESTDATA/../man/$p" && echo "$c $p"; done
+> ingest ctscan.1
+> info ctscan.1
+> show ctscan.1
+> timeline ctscan-timeline.1
+> sql ctscan-sql.1
+> summary ctscan-summary.1
+> trace ctscan-trace.1
+> verify ctscan-verify.1
+> custody ctscan-custody.1
+> detect ctscan-detect.1
+> rules ctscan-detect.1
