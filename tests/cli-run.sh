@@ -13,6 +13,11 @@
 # A case expects exactly the lines it lists (none listed: empty output).
 # Commands run in bash, in one scratch directory per .t file, with ctscan
 # on PATH, $TESTDATA pointing at testdata/, and LC_ALL=C TZ=UTC NO_COLOR=1.
+#
+# With CT_VALGRIND=1 every ctscan runs under valgrind (memcheck, full leak
+# check); its reports go to log files, and a run with an invalid access or
+# a definite leak counts as one more failure:
+#   CT_VALGRIND=1 meson test -C build --suite cli --timeout-multiplier 20
 set -u
 [ $# -ge 1 ] || { echo "usage: cli-run.sh FILE.t..." >&2; exit 2; }
 : "${CTSCAN:?set CTSCAN to the ctscan binary}"
@@ -20,7 +25,14 @@ set -u
 export LC_ALL=C TZ=UTC NO_COLOR=1
 unset CTSCAN_DB COLUMNS
 bindir=$(mktemp -d)
-ln -s "$(realpath "$CTSCAN")" "$bindir/ctscan"
+if [ "${CT_VALGRIND:-}" = 1 ]; then
+	mkdir "$bindir/vg"
+	printf '#!/bin/sh\nexec valgrind -q --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --log-file="%s/vg/%%p.log" "%s" "$@"\n' \
+		"$bindir" "$(realpath "$CTSCAN")" >"$bindir/ctscan"
+	chmod +x "$bindir/ctscan"
+else
+	ln -s "$(realpath "$CTSCAN")" "$bindir/ctscan"
+fi
 export PATH="$bindir:$PATH" TESTDATA=$(realpath "$TESTDATA")
 pass=0 fail=0
 
@@ -89,6 +101,14 @@ for t in "$@"; do
 	if [ -n "$cmd" ]; then run_case "$t" "$start" "$cmd" "$code"; fi
 	rm -rf "$work"
 done
+if [ "${CT_VALGRIND:-}" = 1 ]; then
+	for f in "$bindir"/vg/*.log; do
+		[ -s "$f" ] || continue
+		fail=$((fail + 1))
+		echo "FAIL valgrind:"
+		sed 's/^/  /' "$f"
+	done
+fi
 rm -rf "$bindir"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
