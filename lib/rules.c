@@ -263,7 +263,7 @@ int ct_rule_parse(const char *text, size_t len, const char *path, const char *wa
 		}
 		pos = next;
 	}
-	r->sql_line = (int)line;
+	r->sql_line = (int)(pos >= len ? line + 1 : line); /* at the end: the line after the header */
 	r->text = ct_strndup(text, len);
 	r->sql = r->text + pos;
 	static const char *const req[] = {"id", "title", "tactics", "techniques", "description"};

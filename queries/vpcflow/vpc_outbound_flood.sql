@@ -9,10 +9,15 @@
 --   flows). The rate is the packets of the bucket over the time from the first flow's start to the last
 --   flow's end, at least one second. An instance taking part in a denial-of-service attack is almost always
 --   compromised (a DDoS bot), and the traffic is billed to the account. Large packets are left out so that
---   bulk uploads are not mistaken for floods; raise max_avg_bytes to catch floods of large UDP packets. When
---   the flood is logged by more than one interface (instance and NAT gateway), each logs it, so one finding
---   can count it twice. One finding per account, region, source, destination and bucket; the evidence is the
---   100 largest flows, in time order.
+--   bulk uploads are not mistaken for floods; raise max_avg_bytes to catch floods of large UDP packets. Two
+--   kinds of small packets at a high rate are not floods and are left out: the ACKs of a bulk download (the
+--   destination sends back packets larger than max_avg_bytes on average in the same bucket, where a flooded
+--   target answers with small SYN-ACKs, resets or ICMP errors, or not at all), and the replies of an instance
+--   that is itself flooded (a TCP or UDP flow counts only when its destination port is below its source port
+--   or below 1024, so SYN-ACKs from a service port to the attacker's ports do not count). When the flood is
+--   logged by more than one interface (instance and NAT gateway), each logs it, so one finding can count it
+--   twice. One finding per account, region, source, destination and bucket; the evidence is the 100 largest
+--   flows, in time order.
 -- false_positives: Load tests against your own public endpoints, high-rate UDP telemetry, VoIP or game traffic
 --   to one server, DNS-heavy workloads using one public resolver. Allowlist the targets.
 -- references: https://attack.mitre.org/techniques/T1498/001/, https://attack.mitre.org/techniques/T1499/, https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_finding-types-ec2.html#backdoor-ec2-denialofservicetcp
@@ -26,6 +31,7 @@ WITH egress AS (
          end_time, CAST(start / (:window_minutes * 60000) AS INTEGER) AS bucket
   FROM flows
   WHERE packets > 0
+    AND (protocol NOT IN (6, 17) OR dstport < srcport OR dstport < 1024)
     -- internal(srcaddr) AND NOT internal(dstaddr), see the note at the end
     AND (srcaddr LIKE '10.%' OR srcaddr LIKE '192.168.%'
          OR (srcaddr LIKE '172.%' AND CAST(substr(srcaddr, 5) AS INTEGER) BETWEEN 16 AND 31)
@@ -53,11 +59,22 @@ rates AS (
   HAVING sum(packets) / max(1.0, (max("end") - min(start)) / 1000.0) >= :threshold_pps
      AND sum(bytes) <= :max_avg_bytes * sum(packets)
 ),
+floods_only AS (
+  -- not the ACKs of a download: the destination's own packets back to the source in the bucket are small too
+  SELECT r.*
+  FROM rates r
+  WHERE NOT coalesce((SELECT sum(b.bytes) > :max_avg_bytes * sum(b.packets)
+                      FROM flows b
+                      WHERE b.srcaddr = r.dstaddr AND b.dstaddr = r.srcaddr AND b.account_id = r.account_id
+                        AND coalesce(b.region, '') = r.region_key AND b.packets > 0
+                        AND b.start >= r.bucket * (:window_minutes * 60000)
+                        AND b.start < (r.bucket + 1) * (:window_minutes * 60000)), 0)
+),
 numbered AS (
   SELECT e.*, r.packets AS total_packets, r.bytes AS total_bytes, r.seconds,
          row_number() OVER (PARTITION BY e.account_id, e.region, e.srcaddr, e.dstaddr, e.bucket
                             ORDER BY e.packets DESC, e.start, e.id) AS rn
-  FROM rates r
+  FROM floods_only r
   JOIN egress e ON e.account_id = r.account_id AND coalesce(e.region, '') = r.region_key
                 AND e.srcaddr = r.srcaddr AND e.dstaddr = r.dstaddr AND e.bucket = r.bucket
 ),

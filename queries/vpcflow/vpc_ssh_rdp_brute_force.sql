@@ -8,10 +8,12 @@
 --   is a short connection (handshake, key exchange, a few authentication packets, close), so many of them in
 --   a row from one address are password guessing or spraying against one or several hosts; the summary counts
 --   the hosts. It also counts the longer connections from the same address in the same bucket, which may be a
---   guess that worked and became an interactive session; look at those first. Only accepted flows count
---   (rejected ones never reached the service). Buckets are fixed (start / window). One finding per account,
---   region, source, port and bucket; the evidence is up to 100 flows, the longer connections first, in time
---   order.
+--   guess that worked and became an interactive session; look at those first. A connection is one client port
+--   on one host: its records in the bucket are added up before it is called short or longer, since a session
+--   is logged once per aggregation interval (every minute on Nitro instances) and an administrator's idle
+--   shells would otherwise count as many short connections. Only accepted flows count (rejected ones never
+--   reached the service). Buckets are fixed (start / window). One finding per account, region, source, port
+--   and bucket; the evidence is up to 100 flows, the longer connections first, in time order.
 -- false_positives: Automation that opens many short SSH connections (Ansible, configuration management, git over
 --   SSH, monitoring checks, SFTP batch jobs) or RDP gateways and load balancer health checks; allowlist their
 --   addresses.
@@ -23,7 +25,7 @@
 -- param: threshold = 20 | short connections from one address in one bucket
 -- param: max_packets = 30 | connections with more packets than this are sessions, not attempts
 WITH attempts AS (
-  SELECT id, account_id, region, srcaddr, dstaddr, dstport, packets, start, start_time, end_time,
+  SELECT id, account_id, region, srcaddr, srcport, dstaddr, dstport, packets, start, start_time, end_time,
          CAST(start / (:window_minutes * 60000) AS INTEGER) AS bucket
   FROM flows
   WHERE dstport IN (SELECT value FROM json_each('[' || :ports || ']'))
@@ -40,21 +42,30 @@ WITH attempts AS (
     AND srcaddr NOT IN (SELECT ip FROM allow_ip)
     AND dstaddr NOT IN (SELECT ip FROM allow_ip)
 ),
+connections AS (
+  -- the packets of the whole connection in the bucket, on each of its records
+  SELECT *,
+         sum(packets) OVER (PARTITION BY account_id, region, srcaddr, srcport, dstaddr, dstport, bucket)
+           AS conn_packets
+  FROM attempts
+),
 numbered AS (
   SELECT *,
          row_number() OVER (PARTITION BY account_id, region, srcaddr, dstport, bucket
-                            ORDER BY packets > :max_packets DESC, start, id) AS rn
-  FROM attempts
+                            ORDER BY conn_packets > :max_packets DESC, start, id) AS rn
+  FROM connections
 ),
 bursts AS (
   SELECT account_id, region, srcaddr, dstport,
          min(start_time) AS first_time, max(end_time) AS last_time,
-         count(*) AS flows, sum(packets <= :max_packets) AS short, sum(packets > :max_packets) AS long,
+         count(*) AS flows,
+         count(DISTINCT CASE WHEN conn_packets <= :max_packets THEN dstaddr || ' ' || srcport END) AS short,
+         count(DISTINCT CASE WHEN conn_packets > :max_packets THEN dstaddr || ' ' || srcport END) AS long,
          count(DISTINCT dstaddr) AS hosts, min(dstaddr) AS host,
          json_group_array(json_array(start, id)) FILTER (WHERE rn <= 100) AS ev
   FROM numbered
   GROUP BY account_id, region, srcaddr, dstport, bucket
-  HAVING sum(packets <= :max_packets) >= :threshold
+  HAVING count(DISTINCT CASE WHEN conn_packets <= :max_packets THEN dstaddr || ' ' || srcport END) >= :threshold
 )
 SELECT
   first_time,
