@@ -62,7 +62,7 @@ if [ "$(cat "$CORPUS.stamp" 2>/dev/null || true)" != "$stamp" ]; then
 	"$WORK/gen-cloudtrail" -n "$N" -s "$SEED" --attacks "$CORPUS"
 	echo "$stamp" >"$CORPUS.stamp"
 fi
-NFILES=$(find "$CORPUS" -name '*.json.gz' | wc -l)
+NFILES=$(find "$CORPUS/" -name '*.json.gz' | wc -l)
 
 echo "ctscan detect benchmark: $(machine_line)"
 echo "corpus: $N CloudTrail events (seed $SEED, --attacks) in $NFILES .json.gz files"

@@ -44,7 +44,8 @@ follow AS MATERIALIZED (
         WHERE s.access_key_id IS NULL AND e.identity_arn = s.identity_arn AND e.access_key_id IS NULL
           AND e.event_ts BETWEEN s.event_ts AND s.event_ts + :window_minutes * 60000
         )
-  WHERE (event_name GLOB 'List*' OR event_name GLOB 'Describe*')
+  WHERE (event_name GLOB 'List*' OR event_name GLOB 'Describe*' OR event_name GLOB 'Get*')
+    AND event_name <> 'GetCallerIdentity'
     AND coalesce(management_event, 1) = 1
 ),
 scored AS (
