@@ -32,6 +32,7 @@ static int exec_detect(struct ct_cli *cli, int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},
 		{"fail-on", required_argument, NULL, 'f'},
 		{"profile", no_argument, NULL, 'P'},
+		{"jobs", required_argument, NULL, 'j'},
 		{"quiet", no_argument, NULL, 'q'},
 		{NULL, 0, NULL, 0},
 	};
@@ -46,7 +47,7 @@ static int exec_detect(struct ct_cli *cli, int argc, char **argv)
 	int64_t now = ct_time_now_ms();
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:d:o:q", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:d:j:o:q", opts, NULL)) != -1) {
 		const char **list = NULL;
 		size_t *n = NULL;
 		switch (c) {
@@ -60,6 +61,16 @@ static int exec_detect(struct ct_cli *cli, int argc, char **argv)
 		case 'a': o.allowlist_path = optarg; break;
 		case 'P': prof = true; break;
 		case 'q': cli->quiet = true; break;
+		case 'j': {
+			char *end;
+			long j = strtol(optarg, &end, 10);
+			if (*end || j < 1 || j > 64) {
+				ct_cli_error("-j takes a number of jobs from 1 to 64, not '%s'", optarg);
+				return ct_cli_usage(ct_cli_current);
+			}
+			o.jobs = (int)j;
+			break;
+		}
 		case 'm':
 		case 'f': {
 			int sev = ct_severity_parse(optarg);
@@ -206,7 +217,7 @@ const struct ct_cmd cmd_detect = {
 	.name = "detect",
 	.usage = "detect [-d INDEX] [--rule GLOB]... [--tag TAG]... [--min-severity S] [--since T] [--until T]\n"
 		 "              [--set NAME=VALUE]... [--rules-dir DIR]... [--allowlist FILE] [--ip-list FILE]...\n"
-		 "              [-o FORMAT] [--fail-on S] [--profile] [-q]",
+		 "              [-o FORMAT] [--fail-on S] [--profile] [-j JOBS] [-q]",
 	.summary = "run the detection library and print the findings",
 	.flags = CMD_WRITES_INDEX,
 	.exec = exec_detect,
@@ -223,5 +234,6 @@ const struct ct_cmd cmd_detect = {
 		"  -o, --output FORMAT   table, csv, tsv, json, ndjson, md\n"
 		"  --fail-on S           exit 1 when a finding is of severity S or above\n"
 		"  --profile             print each rule's time on stderr\n"
+		"  -j, --jobs JOBS       rules to run at once (default: the number of CPUs)\n"
 		"  -q, --quiet           no summary line on stderr\n",
 };

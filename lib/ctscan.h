@@ -251,6 +251,7 @@ struct ct_detect_opts {
 	ct_diag_fn diag;               /* broken rules, reported and skipped */
 	void (*on_profile)(void *ud, const char *rule_id, double seconds, uint64_t rows);
 	void *ud;
+	int jobs;                      /* rules run at once, each on its own read connection; 0 = CPUs */
 };
 
 struct ct_detect_result {

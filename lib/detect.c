@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,11 +53,19 @@ static int exec_sql(sqlite3 *db, const char *sql, struct ct_err *err)
 	return 0;
 }
 
-/* Narrows events and flows to [since, until) for this connection. */
+/* Narrows events, flows and ev to [since, until) for this connection:
+ * rules that read the base table ev (dictionary ids instead of strings)
+ * see the same window as those that read events.  The whole index needs
+ * no temp.ev, which keeps the planner's view of ev exactly the table's. */
 static int set_window(sqlite3 *db, int64_t since, int64_t until, struct ct_err *err)
 {
 	char *sel = ct_store_events_sql("ct_record(e.blk, e.boff, e.blen)");
 	struct ct_buf b = {0};
+	bool whole = since <= INT64_MIN / 2 && until >= INT64_MAX / 2;
+	ct_buf_printf(&b, "DROP VIEW IF EXISTS temp.ev;");
+	if (!whole)
+		ct_buf_printf(&b, "CREATE TEMP VIEW ev AS SELECT * FROM main.ev WHERE ts >= %lld AND ts < %lld;",
+			      (long long)since, (long long)until);
 	ct_buf_printf(&b,
 		      "DROP VIEW IF EXISTS temp.events; CREATE TEMP VIEW events AS %s WHERE e.ts >= %lld AND e.ts < %lld;"
 		      "DROP VIEW IF EXISTS temp.flows; CREATE TEMP VIEW flows AS SELECT * FROM main.flows"
@@ -379,6 +388,212 @@ int ct_rule_prepare(sqlite3 *db, const struct ct_rule *r, const struct ct_detect
 	return 0;
 }
 
+/* ---- running the rules ----
+ *
+ * The selected rules run on up to opts->jobs threads, each with a read-only
+ * connection of its own (the same SQL functions and windowed views; the
+ * allowlist and IP lists are committed before they start, so every reader
+ * sees them).  A rule's rows are kept in memory and written to findings by
+ * the calling thread in the rules' order once all have run, so the
+ * findings, their ids, the diagnostics and the profile do not depend on the
+ * number of threads or on which rule finished first. */
+
+struct job {
+	const struct ct_rule *r;
+	double seconds;
+	uint64_t rows;
+	sqlite3_value **vals; /* rows * 9 */
+	size_t cap;
+	bool prepared, failed, nomem;
+	uint64_t line;
+	char why[600];
+};
+
+struct pool {
+	pthread_mutex_t mu;
+	struct job *jobs;
+	size_t *order; /* jobs in the order they start: the costliest first */
+	size_t n, next;
+	const struct ct_detect_opts *o;
+};
+
+static void job_clear(struct job *j)
+{
+	for (size_t i = 0; i < j->rows * CT_ARRAY_SIZE(finding_cols); i++)
+		sqlite3_value_free(j->vals[i]);
+	free(j->vals);
+	j->vals = NULL;
+	j->rows = j->cap = 0;
+}
+
+static void run_job(sqlite3 *db, struct job *j, const struct ct_detect_opts *o)
+{
+	const size_t nc = CT_ARRAY_SIZE(finding_cols);
+	double t0 = now_s();
+	sqlite3_stmt *st;
+	if (ct_rule_prepare(db, j->r, o, &st, &j->line, j->why, sizeof(j->why)) < 0) {
+		j->seconds = now_s() - t0;
+		return;
+	}
+	j->prepared = true;
+	int s;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		if (j->rows == j->cap) {
+			size_t cap = j->cap ? 2 * j->cap : 16;
+			sqlite3_value **v = realloc(j->vals, cap * nc * sizeof(*v));
+			if (!v) {
+				j->nomem = true;
+				break;
+			}
+			j->vals = v;
+			j->cap = cap;
+		}
+		sqlite3_value **row = j->vals + j->rows * nc;
+		size_t c = 0;
+		for (; c < nc; c++)
+			if (!(row[c] = sqlite3_value_dup(sqlite3_column_value(st, (int)c))))
+				break;
+		if (c < nc) {
+			while (c-- > 0)
+				sqlite3_value_free(row[c]);
+			j->nomem = true;
+			break;
+		}
+		j->rows++;
+	}
+	if (!j->nomem && s != SQLITE_DONE) {
+		j->failed = true;
+		snprintf(j->why, sizeof(j->why), "%s", sqlite3_errmsg(db));
+	}
+	if (j->nomem)
+		job_clear(j);
+	sqlite3_finalize(st);
+	j->seconds = now_s() - t0;
+}
+
+struct worker {
+	struct pool *p;
+	sqlite3 *db;
+	pthread_t thread;
+	bool started;
+};
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct pool *p = w->p;
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		size_t k = p->next < p->n ? p->order[p->next++] : SIZE_MAX;
+		pthread_mutex_unlock(&p->mu);
+		if (k == SIZE_MAX)
+			break;
+		run_job(w->db, &p->jobs[k], p->o);
+	}
+	return NULL;
+}
+
+/* The order the rules start in: the costliest first, so that the last to
+ * finish is a short one.  Without a record of past runs the length of a
+ * rule's query is the estimate: the slow rules are the multi-stage ones
+ * (bursts, baselines, sequences) over many events. */
+struct slot {
+	size_t k, cost;
+};
+
+static int by_cost(const void *a, const void *b)
+{
+	const struct slot *x = a, *y = b;
+	if (x->cost != y->cost)
+		return x->cost < y->cost ? 1 : -1;
+	return x->k < y->k ? -1 : 1;
+}
+
+static void cost_order(const struct job *jobs, size_t n, size_t *order)
+{
+	struct slot *sl = malloc((n ? n : 1) * sizeof(*sl));
+	for (size_t i = 0; i < n; i++) {
+		order[i] = i;
+		if (sl)
+			sl[i] = (struct slot){i, strlen(jobs[i].r->sql)};
+	}
+	if (!sl)
+		return;
+	qsort(sl, n, sizeof(*sl), by_cost);
+	for (size_t i = 0; i < n; i++)
+		order[i] = sl[i].k;
+	free(sl);
+}
+
+static int default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+/* A read-only connection like the caller's, for one worker. */
+static int open_reader(struct ct_index *idx, const struct ct_detect_opts *o, struct ct_index **ret,
+		       struct ct_err *err)
+{
+	struct ct_index *r = NULL;
+	if (ct_index_open(ct_index_path(idx), CT_OPEN_READONLY, &r, err) < 0)
+		return -1;
+	/* the pages of a large index are read once by each reader: mapping
+	 * them saves a copy per page */
+	if (exec_sql(ct_index_db(r), "PRAGMA mmap_size = 4294967296", err) < 0 ||
+	    set_window(ct_index_db(r), o->since_ms, o->until_ms, err) < 0) {
+		ct_index_free(r);
+		return -1;
+	}
+	*ret = r;
+	return 0;
+}
+
+/* Runs the jobs on up to `nthreads` threads; with one, on db in this thread. */
+static void run_jobs(struct ct_index *idx, sqlite3 *db, struct job *jobs, size_t n, int nthreads,
+		     const struct ct_detect_opts *o)
+{
+	size_t *order = malloc((n ? n : 1) * sizeof(*order));
+	struct worker *w = nthreads > 1 ? calloc((size_t)nthreads, sizeof(*w)) : NULL;
+	struct ct_index **readers = nthreads > 1 ? calloc((size_t)nthreads, sizeof(*readers)) : NULL;
+	if (!order || !w || !readers)
+		nthreads = 1;
+	if (order)
+		cost_order(jobs, n, order);
+	struct pool p = {.jobs = jobs, .order = order, .n = n, .o = o};
+	int started = 0;
+	if (nthreads > 1) {
+		pthread_mutex_init(&p.mu, NULL);
+		for (int i = 0; i < nthreads; i++) {
+			struct ct_err e = {0};
+			if (open_reader(idx, o, &readers[i], &e) < 0)
+				break;
+			w[i].p = &p;
+			w[i].db = ct_index_db(readers[i]);
+			if (pthread_create(&w[i].thread, NULL, worker_main, &w[i]) != 0)
+				break;
+			w[i].started = true;
+			started++;
+		}
+		/* whatever no worker took runs here, on the caller's connection */
+		struct worker self = {.p = &p, .db = db};
+		if (!started)
+			worker_main(&self);
+		for (int i = 0; i < nthreads; i++)
+			if (w[i].started)
+				pthread_join(w[i].thread, NULL);
+		pthread_mutex_destroy(&p.mu);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			run_job(db, &jobs[order ? order[i] : i], o);
+	}
+	for (int i = 0; readers && i < nthreads; i++)
+		ct_index_free(readers[i]);
+	free(readers);
+	free(w);
+	free(order);
+}
+
 int ct_detect_run(struct ct_index *idx, const struct ct_ruleset *rs, const struct ct_detect_opts *o,
 		  struct ct_detect_result *ret, struct ct_err *err)
 {
@@ -387,6 +602,8 @@ int ct_detect_run(struct ct_index *idx, const struct ct_ruleset *rs, const struc
 	res.max_severity = -1;
 	int rc = -1;
 	sqlite3_stmt *ins = NULL;
+	struct job *jobs = NULL;
+	size_t njobs = 0;
 
 	/* --set names a parameter some selected rule has */
 	for (size_t s = 0; s < o->nsets; s++) {
@@ -396,23 +613,42 @@ int ct_detect_run(struct ct_index *idx, const struct ct_ruleset *rs, const struc
 	}
 	if (set_window(db, o->since_ms, o->until_ms, err) < 0)
 		return -1;
+	/* the lists the rules consult are committed first: the readers see them */
 	if (exec_sql(db, "BEGIN IMMEDIATE", err) < 0)
-		return -1;
+		goto out;
 	char deflt[4200];
 	snprintf(deflt, sizeof(deflt), "%s.allowlist", ct_index_path(idx));
 	if (load_allowlist(db, o->allowlist_path ? o->allowlist_path : deflt, o->allowlist_path != NULL, err) < 0)
-		goto out;
+		goto rollback;
 	if (exec_sql(db, "DELETE FROM listed_ip", err) < 0)
-		goto out;
+		goto rollback;
 	for (size_t i = 0; i < o->nip_lists; i++)
 		if (load_ip_list(db, o->ip_lists[i], err) < 0)
-			goto out;
+			goto rollback;
+	if (exec_sql(db, "COMMIT", err) < 0)
+		goto rollback;
+
+	jobs = calloc(rs->n ? rs->n : 1, sizeof(*jobs));
+	if (!jobs) {
+		ct_err_set(err, CT_E_NOMEM, "", 0, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < rs->n; i++)
+		if (rule_selected(rs->rules[i], o))
+			jobs[njobs++].r = rs->rules[i];
+	int nthreads = o->jobs > 0 ? o->jobs : default_jobs();
+	if ((size_t)nthreads > njobs)
+		nthreads = njobs ? (int)njobs : 1;
+	run_jobs(idx, db, jobs, njobs, nthreads, o);
+
+	if (exec_sql(db, "BEGIN IMMEDIATE", err) < 0)
+		goto out;
 	char now[32];
 	ct_time_format(ct_time_now_ms(), now);
 	sqlite3_stmt *run;
 	if (sqlite3_prepare_v2(db, "INSERT INTO detect_runs(started_at) VALUES(?)", -1, &run, NULL) != SQLITE_OK) {
 		ct_err_set(err, CT_E_SYSTEM, "", 0, "%s", sqlite3_errmsg(db));
-		goto out;
+		goto rollback;
 	}
 	sqlite3_bind_text(run, 1, now, -1, SQLITE_STATIC);
 	sqlite3_step(run);
@@ -424,26 +660,29 @@ int ct_detect_run(struct ct_index *idx, const struct ct_ruleset *rs, const struc
 			       " evidence) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 			       -1, &ins, NULL) != SQLITE_OK) {
 		ct_err_set(err, CT_E_SYSTEM, "", 0, "%s", sqlite3_errmsg(db));
-		goto out;
+		goto rollback;
 	}
-	for (size_t i = 0; i < rs->n; i++) {
-		const struct ct_rule *r = rs->rules[i];
-		if (!rule_selected(r, o))
-			continue;
-		double t0 = now_s();
-		sqlite3_stmt *st;
-		uint64_t line;
-		char why[600];
-		if (ct_rule_prepare(db, r, o, &st, &line, why, sizeof(why)) < 0) {
-			rule_error(o, r, line, "%s", why);
+	for (size_t i = 0; i < njobs; i++) {
+		struct job *j = &jobs[i];
+		const struct ct_rule *r = j->r;
+		if (j->nomem) {
+			ct_err_set(err, CT_E_NOMEM, "", 0, "out of memory");
+			goto rollback;
+		}
+		if (!j->prepared) {
+			rule_error(o, r, j->line, "%s", j->why);
 			res.rules_failed++;
 			continue;
 		}
-		res.rules_run++;
-		uint64_t rows = 0;
-		int s;
-		while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-			rows++;
+		/* the rows a failing rule returned before its error are kept */
+		if (j->failed) {
+			rule_error(o, r, 0, "%s", j->why);
+			res.rules_failed++;
+		} else {
+			res.rules_run++;
+		}
+		for (uint64_t k = 0; k < j->rows; k++) {
+			sqlite3_value **row = j->vals + k * CT_ARRAY_SIZE(finding_cols);
 			sqlite3_bind_int64(ins, 1, res.run_id);
 			sqlite3_bind_text(ins, 2, r->id, -1, SQLITE_STATIC);
 			sqlite3_bind_text(ins, 3, ct_severity_name(r->severity), -1, SQLITE_STATIC);
@@ -452,26 +691,19 @@ int ct_detect_run(struct ct_index *idx, const struct ct_ruleset *rs, const struc
 			sqlite3_bind_text(ins, 6, r->tactics, -1, SQLITE_STATIC);
 			sqlite3_bind_text(ins, 7, r->techniques, -1, SQLITE_STATIC);
 			for (int c = 0; c < 9; c++)
-				sqlite3_bind_value(ins, 8 + c, sqlite3_column_value(st, c));
+				sqlite3_bind_value(ins, 8 + c, row[c]);
 			if (sqlite3_step(ins) != SQLITE_DONE) {
 				ct_err_set(err, CT_E_SYSTEM, "", 0, "%s", sqlite3_errmsg(db));
 				sqlite3_reset(ins);
-				sqlite3_finalize(st);
-				goto out;
+				goto rollback;
 			}
 			sqlite3_reset(ins);
 		}
-		if (s != SQLITE_DONE) {
-			rule_error(o, r, 0, "%s", sqlite3_errmsg(db));
-			res.rules_failed++;
-			res.rules_run--;
-		}
-		sqlite3_finalize(st);
-		res.findings += rows;
-		if (rows && r->severity > res.max_severity)
+		res.findings += j->rows;
+		if (j->rows && r->severity > res.max_severity)
 			res.max_severity = r->severity;
 		if (o->on_profile)
-			o->on_profile(o->ud, r->id, now_s() - t0, rows);
+			o->on_profile(o->ud, r->id, j->seconds, j->rows);
 	}
 	sqlite3_stmt *upd;
 	if (sqlite3_prepare_v2(db, "UPDATE detect_runs SET rules = ?, failed = ?, findings = ? WHERE id = ?", -1, &upd,
@@ -484,12 +716,16 @@ int ct_detect_run(struct ct_index *idx, const struct ct_ruleset *rs, const struc
 		sqlite3_finalize(upd);
 	}
 	if (exec_sql(db, "COMMIT", err) < 0)
-		goto out;
+		goto rollback;
 	rc = 0;
+	goto out;
+rollback:
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 out:
 	sqlite3_finalize(ins);
-	if (rc < 0)
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	for (size_t i = 0; i < njobs; i++)
+		job_clear(&jobs[i]);
+	free(jobs);
 	/* back to the whole index for whatever the caller does next */
 	set_window(db, INT64_MIN / 2, INT64_MAX / 2, NULL);
 	if (ret)

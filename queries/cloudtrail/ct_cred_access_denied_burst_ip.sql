@@ -14,9 +14,11 @@ WITH denied AS MATERIALIZED (
   SELECT id, event_ts, event_time, event_id, event_source, event_name, error_code, recipient_account_id, aws_region,
          identity_arn, user_name, access_key_id, source_ip_address, source_ip_address AS k
   FROM events
-  WHERE error_code IN ('AccessDenied', 'AccessDeniedException', 'Client.UnauthorizedOperation', 'UnauthorizedOperation',
-                       'UnauthorizedAccess', 'Client.UnauthorizedAccess', 'UnauthorizedException',
-                       'AuthorizationError', 'AuthorizationErrorException', 'ForbiddenException')
+  -- the error codes as dictionary ids: the ev_ecode index finds the failed calls
+  WHERE id IN (SELECT e.id FROM ev e WHERE e.ecode IN (
+          SELECT id FROM strs WHERE s IN ('AccessDenied', 'AccessDeniedException', 'Client.UnauthorizedOperation', 'UnauthorizedOperation',
+                                 'UnauthorizedAccess', 'Client.UnauthorizedAccess', 'UnauthorizedException',
+                                 'AuthorizationError', 'AuthorizationErrorException', 'ForbiddenException')))
     AND source_ip_address IS NOT NULL
     AND source_ip_address <> 'AWS Internal'
     AND source_ip_address NOT GLOB '*.amazonaws.com'

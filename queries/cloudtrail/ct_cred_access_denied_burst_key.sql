@@ -14,9 +14,11 @@ WITH denied AS MATERIALIZED (
   SELECT id, event_ts, event_time, event_id, event_source, event_name, error_code, recipient_account_id, aws_region,
          identity_arn, user_name, access_key_id, source_ip_address, access_key_id AS k
   FROM events
-  WHERE error_code IN ('AccessDenied', 'AccessDeniedException', 'Client.UnauthorizedOperation', 'UnauthorizedOperation',
-                       'UnauthorizedAccess', 'Client.UnauthorizedAccess', 'UnauthorizedException',
-                       'AuthorizationError', 'AuthorizationErrorException', 'ForbiddenException')
+  -- the error codes as dictionary ids: the ev_ecode index finds the failed calls
+  WHERE id IN (SELECT e.id FROM ev e WHERE e.ecode IN (
+          SELECT id FROM strs WHERE s IN ('AccessDenied', 'AccessDeniedException', 'Client.UnauthorizedOperation', 'UnauthorizedOperation',
+                                 'UnauthorizedAccess', 'Client.UnauthorizedAccess', 'UnauthorizedException',
+                                 'AuthorizationError', 'AuthorizationErrorException', 'ForbiddenException')))
     AND access_key_id IS NOT NULL
     AND NOT EXISTS (SELECT 1 FROM allowlist a WHERE a.kind = 'principal'
                     AND a.value IN (identity_arn, user_name, session_issuer_arn, session_issuer_user_name))

@@ -13,7 +13,8 @@ WITH k AS MATERIALIZED (
   SELECT id, event_ts, event_time, event_id, event_name, error_code, recipient_account_id, aws_region,
          identity_arn, user_name, access_key_id, source_ip_address
   FROM events
-  WHERE access_key_id GLOB 'AKIA*'
+  WHERE id IN (SELECT e.id FROM ev e WHERE e.akey IN (SELECT id FROM strs WHERE s GLOB 'AKIA*'))
+    AND access_key_id GLOB 'AKIA*'
     AND (source_ip_address GLOB '[0-9]*.[0-9]*.[0-9]*.[0-9]*' OR source_ip_address GLOB '*:*:*')
     AND source_ip_address NOT GLOB '*amazonaws.com'
     AND NOT EXISTS (SELECT 1 FROM allowlist a WHERE a.kind = 'principal'

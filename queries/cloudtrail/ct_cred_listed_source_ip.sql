@@ -12,7 +12,8 @@ WITH hits AS MATERIALIZED (
   SELECT id, event_ts, event_time, event_id, event_name, error_code, recipient_account_id, aws_region,
          coalesce(identity_arn, user_name, identity_principal_id, '?') AS who, access_key_id, source_ip_address
   FROM events
-  WHERE source_ip_address IN (SELECT ip FROM listed_ip)
+  WHERE id IN (SELECT e.id FROM ev e WHERE e.ip IN (SELECT id FROM strs WHERE s IN (SELECT ip FROM listed_ip)))
+    AND source_ip_address IN (SELECT ip FROM listed_ip)
     AND NOT EXISTS (SELECT 1 FROM allowlist a WHERE a.kind = 'principal'
                     AND a.value IN (identity_arn, user_name, session_issuer_arn, session_issuer_user_name))
     AND source_ip_address NOT IN (SELECT ip FROM allow_ip)

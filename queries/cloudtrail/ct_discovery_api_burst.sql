@@ -10,33 +10,49 @@
 -- allowlist: principal, ip, user_agent
 -- param: threshold = 30 | distinct List/Describe/Get API names within the window
 -- param: window_minutes = 10 | length of the sliding window in minutes
-WITH recon AS MATERIALIZED (
-  SELECT id, event_ts, event_time, event_id, event_source || ':' || event_name AS api,
-         recipient_account_id, aws_region, access_key_id, source_ip_address,
-         coalesce(identity_arn, user_name, identity_principal_id) AS who
-  FROM events
-  WHERE (event_name GLOB 'List*' OR event_name GLOB 'Describe*' OR event_name GLOB 'Get*')
-    AND coalesce(management_event, 1) = 1
-    AND coalesce(identity_type, '') NOT IN ('AWSService', 'AWSAccount')
-    AND coalesce(source_ip_address, '') NOT GLOB '*.amazonaws.com'
-    AND coalesce(identity_arn, user_name, identity_principal_id) IS NOT NULL
-    AND NOT EXISTS (SELECT 1 FROM allowlist a WHERE a.kind = 'principal'
-                    AND a.value IN (identity_arn, user_name, session_issuer_arn, session_issuer_user_name))
-    AND NOT EXISTS (SELECT 1 FROM allowlist a WHERE a.kind = 'user_agent' AND coalesce(user_agent, '') GLOB a.value)
-    AND coalesce(source_ip_address, '') NOT IN (SELECT ip FROM allow_ip)
+-- The rule works on ev's dictionary ids (an API is its (event_source, event_name) pair of ids, a
+-- principal the id of its ARN, user name or principal id) and turns ids into strings only for the
+-- calls it reports: most events are List/Describe/Get calls, and a string per column per event
+-- costs more than all the rest.  The allowlists become sets of ids (0 stands for a missing value).
+WITH allow_who AS MATERIALIZED (
+  SELECT id FROM strs WHERE s IN (SELECT value FROM allowlist WHERE kind = 'principal')
+),
+allow_ua AS MATERIALIZED (
+  SELECT s.id FROM allowlist a JOIN strs s ON s.s GLOB a.value WHERE a.kind = 'user_agent'
+  UNION SELECT 0 FROM allowlist a WHERE a.kind = 'user_agent' AND '' GLOB a.value
+),
+allow_src AS MATERIALIZED (
+  SELECT id FROM strs WHERE s IN (SELECT ip FROM allow_ip) UNION SELECT 0 FROM allow_ip WHERE ip = ''
+),
+recon AS MATERIALIZED (
+  SELECT e.id, e.ts AS event_ts, e.esrc, e.ename, coalesce(e.iarn, e.uname, e.ipid) AS who
+  FROM ev e
+  -- most events qualify: reading the table in order beats the ev_name index
+  WHERE +e.ename IN (SELECT id FROM names WHERE s GLOB 'List*' OR s GLOB 'Describe*' OR s GLOB 'Get*')
+    AND coalesce(e.mgmt, 1) = 1
+    AND coalesce(e.itype, 0) NOT IN (SELECT id FROM strs WHERE s IN ('AWSService', 'AWSAccount'))
+    AND coalesce(e.ip, 0) NOT IN (SELECT id FROM strs WHERE s GLOB '*.amazonaws.com')
+    AND coalesce(e.iarn, e.uname, e.ipid) IS NOT NULL
+    AND coalesce(e.iarn, 0) NOT IN (SELECT id FROM allow_who)
+    AND coalesce(e.uname, 0) NOT IN (SELECT id FROM allow_who)
+    AND coalesce(e.siarn, 0) NOT IN (SELECT id FROM allow_who)
+    AND coalesce(e.siname, 0) NOT IN (SELECT id FROM allow_who)
+    AND coalesce(e.ua, 0) NOT IN (SELECT id FROM allow_ua)
+    AND coalesce(e.ip, 0) NOT IN (SELECT id FROM allow_src)
 ),
 -- calls to one API closer than the window apart form one island of presence [first - W, last]
 marked AS (
-  SELECT who, api, event_ts,
-         CASE WHEN event_ts - lag(event_ts) OVER (PARTITION BY who, api ORDER BY event_ts) <= :window_minutes * 60000
+  SELECT who, esrc, ename, event_ts,
+         CASE WHEN event_ts - lag(event_ts) OVER (PARTITION BY who, esrc, ename ORDER BY event_ts) <= :window_minutes * 60000
               THEN 0 ELSE 1 END AS brk
   FROM recon
 ),
 islands AS (
-  SELECT who, api, min(event_ts) - :window_minutes * 60000 AS lo, max(event_ts) AS hi
-  FROM (SELECT who, api, event_ts, sum(brk) OVER (PARTITION BY who, api ORDER BY event_ts ROWS UNBOUNDED PRECEDING) AS isl
+  SELECT who, esrc, ename, min(event_ts) - :window_minutes * 60000 AS lo, max(event_ts) AS hi
+  FROM (SELECT who, esrc, ename, event_ts,
+               sum(brk) OVER (PARTITION BY who, esrc, ename ORDER BY event_ts ROWS UNBOUNDED PRECEDING) AS isl
         FROM marked)
-  GROUP BY who, api, isl
+  GROUP BY who, esrc, ename, isl
 ),
 -- a window [t0, t0 + W] starting where an island starts: count the islands alive at t0 with a sweep
 -- (+1 at each island start, -1 at each island end; starts sort before ends at the same instant)
@@ -63,11 +79,17 @@ bursts AS (
 ),
 firsts AS MATERIALIZED (
   SELECT * FROM (
-    SELECT b.who, b.lo, r.id, r.event_ts, r.event_time, r.event_id, r.api, r.recipient_account_id, r.aws_region,
-           r.access_key_id, r.source_ip_address,
-           row_number() OVER (PARTITION BY b.who, b.lo, r.api ORDER BY r.event_ts, r.id) AS nth
+    SELECT b.who, b.lo, r.id, r.event_ts,
+           row_number() OVER (PARTITION BY b.who, b.lo, r.esrc, r.ename ORDER BY r.event_ts, r.id) AS nth
     FROM bursts b JOIN recon r ON r.who = b.who AND r.event_ts BETWEEN b.lo AND b.hi)
   WHERE nth = 1
+),
+-- the strings, for the calls reported
+named AS MATERIALIZED (
+  SELECT f.who AS who_id, f.lo, f.id, f.event_ts, v.event_time, v.event_id,
+         v.event_source || ':' || v.event_name AS api, v.recipient_account_id, v.aws_region, v.access_key_id,
+         v.source_ip_address, coalesce(v.identity_arn, v.user_name, v.identity_principal_id) AS who
+  FROM firsts f JOIN events v ON v.id = f.id
 )
 SELECT
   min(event_time) AS first_time,
@@ -83,8 +105,8 @@ SELECT
             THEN substr(group_concat(substr(api, instr(api, ':') + 1), ' '), 1, 160) || '...'
             ELSE group_concat(substr(api, instr(api, ':') + 1), ' ') END AS summary,
   (SELECT json_group_array(event_id)
-   FROM (SELECT f2.event_id FROM firsts f2 WHERE f2.who = firsts.who AND f2.lo = firsts.lo
-         ORDER BY f2.event_ts, f2.id)) AS evidence
-FROM (SELECT * FROM firsts ORDER BY who, lo, event_ts, id) firsts
-GROUP BY who, lo
+   FROM (SELECT n2.event_id FROM named n2 WHERE n2.who_id = named.who_id AND n2.lo = named.lo
+         ORDER BY n2.event_ts, n2.id)) AS evidence
+FROM (SELECT * FROM named ORDER BY who_id, lo, event_ts, id) named
+GROUP BY who_id, lo
 ORDER BY first_time, identity, summary;

@@ -26,7 +26,11 @@ WITH hits AS MATERIALIZED (
            WHEN user_agent LIKE '%stratus-red-team%' THEN 'Stratus Red Team'
          END AS tool
   FROM events
-  WHERE (user_agent LIKE '%kali%' OR user_agent LIKE '%parrot%' OR user_agent LIKE '%pentoo%'
+  WHERE id IN (SELECT e.id FROM ev e WHERE e.ua IN (SELECT id FROM strs WHERE s LIKE '%kali%' OR s LIKE '%parrot%'
+          OR s LIKE '%pentoo%' OR s LIKE '%pacu%' OR s LIKE '%trufflehog%' OR s LIKE '%s3 browser%'
+          OR s LIKE '%scoutsuite%' OR s LIKE '%scout suite%' OR s LIKE '%prowler%' OR s LIKE '%cloudfox%'
+          OR s LIKE '%cloudsplaining%' OR s LIKE '%weirdaal%' OR s LIKE '%stratus-red-team%'))
+    AND (user_agent LIKE '%kali%' OR user_agent LIKE '%parrot%' OR user_agent LIKE '%pentoo%'
          OR user_agent LIKE '%pacu%' OR user_agent LIKE '%trufflehog%' OR user_agent LIKE '%s3 browser%'
          OR user_agent LIKE '%scoutsuite%' OR user_agent LIKE '%scout suite%' OR user_agent LIKE '%prowler%'
          OR user_agent LIKE '%cloudfox%' OR user_agent LIKE '%cloudsplaining%' OR user_agent LIKE '%weirdaal%'

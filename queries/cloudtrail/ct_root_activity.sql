@@ -15,7 +15,8 @@ WITH hits AS MATERIALIZED (
          aws_region, identity_arn, source_ip_address, nullif(access_key_id, '') AS access_key,
          substr(event_time, 1, 10) AS day
   FROM events
-  WHERE identity_arn >= 'arn:aws' AND identity_arn < 'arn:awt'
+  WHERE id IN (SELECT e.id FROM ev e WHERE e.iarn IN (SELECT id FROM strs WHERE s GLOB 'arn:aws*:iam::*:root'))
+    AND identity_arn >= 'arn:aws' AND identity_arn < 'arn:awt'
     AND identity_arn GLOB 'arn:aws*:iam::*:root'
     AND identity_type = 'Root'
     AND event_source <> 'signin.amazonaws.com'

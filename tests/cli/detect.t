@@ -52,7 +52,7 @@ $ ctscan detect -d d.db --fail-on severe
 ! ctscan: --fail-on takes info, low, medium, high or critical, not 'severe'
 ! usage: ctscan detect [-d INDEX] [--rule GLOB]... [--tag TAG]... [--min-severity S] [--since T] [--until T]
 !               [--set NAME=VALUE]... [--rules-dir DIR]... [--allowlist FILE] [--ip-list FILE]...
-!               [-o FORMAT] [--fail-on S] [--profile] [-q]
+!               [-o FORMAT] [--fail-on S] [--profile] [-j JOBS] [-q]
 ! Try 'ctscan detect --help' for more information.
 
 $ ctscan detect -d d.db --no-builtin --rules-dir rules --rule 'nothing_*'
