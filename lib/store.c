@@ -590,6 +590,10 @@ int ct_index_open(const char *path, int flags, struct ct_index **ret_idx, struct
 	idx->writable = writable;
 	int oflags = (writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY) |
 		     SQLITE_OPEN_NOMUTEX;
+	/* No memory statistics: they take a global mutex on every SQLite
+	 * allocation (a few percent of an ingest).  Only possible before
+	 * SQLite initialises; later calls fail harmlessly. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	int rc = sqlite3_open_v2(path, &idx->db, oflags, NULL);
 	if (rc != SQLITE_OK) {
 		ct_err_set(err, CT_E_SYSTEM, path, 0, "cannot open the index: %s",
@@ -753,6 +757,18 @@ struct dict {
 
 #define FLOW_STMTS 8
 
+/* The hashes of the event ids in the index: an event whose id is not in
+ * it is new without a look-up in ev_event_id.  Loaded on the first event
+ * (a run that only skips known files never pays for it); past EID_MAX ids
+ * it is dropped and every event is looked up, as before. */
+#define EID_MAX (2u << 20) /* ids; the table is at most 4M slots, 32 MiB */
+
+struct eidset {
+	uint64_t *tab; /* 0: empty slot */
+	size_t cap, n;
+	int state; /* 0 not loaded yet, 1 in use, -1 dropped */
+};
+
 struct ct_writer {
 	struct ct_index *idx;
 	sqlite3 *db;
@@ -768,6 +784,7 @@ struct ct_writer {
 	sqlite3_stmt *get_flow;
 	struct ct_buf fkey, fother; /* flow key texts, reused */
 	sqlite3_stmt *ins_ev, *dup_eid, *dup_key, *ins_blk, *ins_src, *upd_src;
+	struct eidset eids;
 	struct dict strs;
 	/* the open block */
 	struct ct_buf blk;
@@ -1055,20 +1072,45 @@ static void key_int(struct ct_buf *out, int64_t v)
 	ct_buf_append(out, t + n, sizeof(t) - n);
 }
 
-/* The identity of a flow: its key fields, as text, with separators. */
-static void flow_key_text(const struct ct_flowrow *fr, struct ct_buf *out)
+/* The identity of a flow: its key fields, as text, with separators
+ * (written in place: this runs once per flow). */
+static int flow_key_text(const struct ct_flowrow *fr, uint64_t int_fields, struct ct_buf *out)
 {
+	size_t need = 0; /* len[] is set for present text fields only */
+	for (size_t i = 0; i < CT_ARRAY_SIZE(flow_key_fields); i++) {
+		uint64_t bit = 1ULL << flow_key_fields[i];
+		need += 22 + ((fr->present & bit) && !(int_fields & bit) ? fr->len[flow_key_fields[i]] : 0);
+	}
 	ct_buf_reset(out);
+	if (ct_buf_reserve(out, need) < 0)
+		return -1;
+	char *p = out->p;
 	for (size_t i = 0; i < CT_ARRAY_SIZE(flow_key_fields); i++) {
 		enum ct_flow_field f = flow_key_fields[i];
-		if (!(fr->present & (1ULL << f)))
-			ct_buf_append(out, "-", 1);
-		else if (ct_flow_field_is_int(f))
-			key_int(out, fr->i[f]);
-		else
-			ct_buf_append(out, fr->s[f], fr->len[f]);
-		ct_buf_putc(out, '\x1f');
+		if (!(fr->present & (1ULL << f))) {
+			*p++ = '-';
+		} else if (int_fields & (1ULL << f)) {
+			char t[24];
+			size_t n = sizeof(t);
+			int64_t v = fr->i[f];
+			uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+			do {
+				t[--n] = (char)('0' + u % 10);
+				u /= 10;
+			} while (u);
+			if (v < 0)
+				t[--n] = '-';
+			memcpy(p, t + n, sizeof(t) - n);
+			p += sizeof(t) - n;
+		} else {
+			memcpy(p, fr->s[f], fr->len[f]);
+			p += fr->len[f];
+		}
+		*p++ = '\x1f';
 	}
+	out->len = (size_t)(p - out->p);
+	*p = 0;
+	return 0;
 }
 
 static void row_key_text(sqlite3_stmt *st, struct ct_buf *out)
@@ -1089,7 +1131,8 @@ int ct_writer_flow(struct ct_writer *w, int64_t source_id, const struct ct_flowr
 		   struct ct_err *err)
 {
 	struct ct_buf *key = &w->fkey, *other = &w->fother; /* reused: no malloc per flow */
-	flow_key_text(fr, key);
+	if (flow_key_text(fr, w->flow_int, key) < 0)
+		return ct_err_set(err, CT_E_NOMEM, w->idx->path, 0, "out of memory");
 	uint64_t dkey = ct_hash64(key->p, key->len, 0x51ed27) >> 1;
 	uint64_t cols = (fr->cols | fr->present) & ((1ULL << CT_FF_COUNT) - 1);
 	sqlite3_stmt *st = flow_insert(w, cols, err);
@@ -1214,6 +1257,7 @@ void ct_writer_free(struct ct_writer *w)
 	sqlite3_finalize(w->get_flow);
 	sqlite3_finalize(w->dup_eid);
 	sqlite3_finalize(w->dup_key);
+	free(w->eids.tab);
 	dict_free(&w->strs);
 	dict_free(&w->names);
 	sqlite3_finalize(w->ins_blk);
@@ -1449,6 +1493,86 @@ static const signed char ef_col[CT_EF_COUNT] = {
 	[CT_EF_SOURCE_IDENTITY] = 32,
 };
 
+static uint64_t eid_hash(const void *p, size_t n)
+{
+	uint64_t h = ct_hash64(p, n, 0x6a09e667f3bcc909ULL);
+	return h ? h : 1;
+}
+
+static void eid_drop(struct eidset *s)
+{
+	free(s->tab);
+	s->tab = NULL;
+	s->cap = s->n = 0;
+	s->state = -1;
+}
+
+static bool eid_maybe(const struct eidset *s, uint64_t h)
+{
+	if (s->state != 1)
+		return true;
+	if (!s->n)
+		return false;
+	for (size_t j = h & (s->cap - 1); s->tab[j]; j = (j + 1) & (s->cap - 1))
+		if (s->tab[j] == h)
+			return true;
+	return false;
+}
+
+static void eid_add(struct eidset *s, uint64_t h)
+{
+	if (s->state != 1)
+		return;
+	if ((s->n + 1) * 2 > s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 1u << 16;
+		uint64_t *t = s->n + 1 > EID_MAX ? NULL : calloc(cap, sizeof(*t));
+		if (!t) {
+			eid_drop(s);
+			return;
+		}
+		for (size_t i = 0; i < s->cap; i++) {
+			if (!s->tab[i])
+				continue;
+			size_t j = s->tab[i] & (cap - 1);
+			while (t[j])
+				j = (j + 1) & (cap - 1);
+			t[j] = s->tab[i];
+		}
+		free(s->tab);
+		s->tab = t;
+		s->cap = cap;
+	}
+	size_t j = h & (s->cap - 1);
+	while (s->tab[j]) {
+		if (s->tab[j] == h)
+			return;
+		j = (j + 1) & (s->cap - 1);
+	}
+	s->tab[j] = h;
+	s->n++;
+}
+
+static void eid_load(struct ct_writer *w)
+{
+	struct eidset *s = &w->eids;
+	sqlite3_stmt *st;
+	s->state = 1;
+	if (sqlite3_prepare_v2(w->db, "SELECT event_id FROM ev WHERE event_id IS NOT NULL", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		eid_drop(s);
+		return;
+	}
+	int rc;
+	while (s->state == 1 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const void *p = sqlite3_column_type(st, 0) == SQLITE_BLOB ? sqlite3_column_blob(st, 0)
+									   : (const void *)sqlite3_column_text(st, 0);
+		eid_add(s, eid_hash(p, (size_t)sqlite3_column_bytes(st, 0)));
+	}
+	if (s->state == 1 && rc != SQLITE_DONE)
+		eid_drop(s);
+	sqlite3_finalize(st);
+}
+
 static int is_dup(struct ct_writer *w, const struct ct_event *ev, int64_t acct, uint64_t *ret_dkey,
 		  struct ct_err *err)
 {
@@ -1456,7 +1580,15 @@ static int is_dup(struct ct_writer *w, const struct ct_event *ev, int64_t acct, 
 	int rc, dup = 0;
 	if (eid->s) {
 		unsigned char key[16];
-		if (ct_event_key_pack(eid->s, eid->len, key) == 16)
+		bool packed = ct_event_key_pack(eid->s, eid->len, key) == 16;
+		uint64_t h = packed ? eid_hash(key, 16) : eid_hash(eid->s, eid->len);
+		if (w->eids.state == 0)
+			eid_load(w);
+		bool maybe = eid_maybe(&w->eids, h);
+		eid_add(&w->eids, h); /* the caller inserts it unless it is a duplicate */
+		if (!maybe)
+			return 0;
+		if (packed)
 			sqlite3_bind_blob(w->dup_eid, 1, key, 16, SQLITE_TRANSIENT);
 		else
 			sqlite3_bind_text(w->dup_eid, 1, eid->s, (int)eid->len, SQLITE_STATIC);

@@ -367,7 +367,7 @@ struct item {
 	int hop;
 	char *via;
 	int node;
-	int64_t from, to; /* IT_SAMEIP: the window */
+	int64_t from, to; /* IT_SAMEIP: the window; IT_ARN: from = not before */
 	bool done;
 };
 
@@ -603,6 +603,8 @@ static int item_add(struct ct_trace *t, int kind, const char *value, int hop, co
 	it->kind = kind;
 	it->hop = hop;
 	it->node = node;
+	it->from = INT64_MIN;
+	it->to = INT64_MAX;
 	if (node >= 0 && hop > t->o->depth)
 		N(t, node)->stub = true;
 	return 1;
@@ -917,6 +919,57 @@ static void instance_sub(struct ct_trace *t, struct instance *x)
 	n->sub = b.p;
 }
 
+/* The ARN of IAM user `u` of account `acct` as the index holds it, into
+ * *ret: a user with a path signs as "user/PATH/NAME", and neither
+ * CreateLoginProfile nor UpdateLoginProfile returns the ARN.  Without one
+ * in the index, the ARN without a path.  `like` is an ARN of the same
+ * partition (may be NULL: "aws"). */
+static int user_arn(struct ct_trace *t, const char *acct, const char *u, const char *like, struct ct_buf *ret)
+{
+	const char *part = "aws", *colon;
+	int plen = 3;
+	if (like && strncmp(like, "arn:", 4) == 0 && (colon = strchr(like + 4, ':'))) {
+		part = like + 4;
+		plen = (int)(colon - part);
+	}
+	struct ct_buf lo = {0}, hi = {0};
+	if (ct_buf_printf(&lo, "arn:%.*s:iam::%s:user/", plen, part, acct ? acct : "") < 0 ||
+	    ct_buf_printf(&hi, "arn:%.*s:iam::%s:user0", plen, part, acct ? acct : "") < 0) {
+		ct_buf_free(&lo);
+		return nomem(t), -1;
+	}
+	/* the account's user ARNs are one range of the unique index */
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(t->db, "SELECT s FROM strs WHERE s > ?1 AND s < ?2 ORDER BY s", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		ct_buf_free(&lo);
+		ct_buf_free(&hi);
+		return sql_fail(t, "users");
+	}
+	sqlite3_bind_text(st, 1, lo.p, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, hi.p, -1, SQLITE_STATIC);
+	size_t ul = strlen(u);
+	int rc = 0, s;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *v = col(st, 0);
+		size_t vl = v ? strlen(v) : 0;
+		if (vl > ul && v[vl - ul - 1] == '/' && strcmp(v + vl - ul, u) == 0) {
+			rc = ct_buf_printf(ret, "%s", v);
+			break;
+		}
+	}
+	if (s != SQLITE_ROW && s != SQLITE_DONE)
+		rc = sql_fail(t, "users");
+	else if (!ret->len && rc == 0)
+		rc = ct_buf_printf(ret, "%s%s", lo.p, u);
+	if (rc < 0 && !t->err->code)
+		nomem(t);
+	sqlite3_finalize(st);
+	ct_buf_free(&lo);
+	ct_buf_free(&hi);
+	return rc < 0 ? -1 : 0;
+}
+
 /* Follows what a successful event created or returned.  `actor` is the
  * node of the caller; `via` is built from the event. */
 static int follow_links(struct ct_trace *t, const struct evrow *r, json_t *j, const char *ident, int actor, int hop)
@@ -982,8 +1035,11 @@ static int follow_links(struct ct_trace *t, const struct evrow *r, json_t *j, co
 			if (c < 0) {
 				if (arn)
 					ct_buf_printf(&a, "%s", arn);
-				else
-					ct_buf_printf(&a, "arn:aws:iam::%s:user/%s", r->acct ? r->acct : "", u);
+				else if (user_arn(t, r->acct, u, r->iarn, &a) < 0) {
+					ct_buf_free(&via);
+					ct_buf_free(&title);
+					return -1;
+				}
 				ct_buf_printf(&title, "user %s", u);
 				c = principal_node(t, a.p, title.p, NK_USER, hop + 1);
 				if (c >= 0 && smap_put(&t->users, u, c) < 0)
@@ -991,9 +1047,15 @@ static int follow_links(struct ct_trace *t, const struct evrow *r, json_t *j, co
 			} else {
 				ct_buf_printf(&a, "%s", N(t, c)->id + 2);
 			}
-			if (c < 0 || edge_add(t, actor, c, EK_LINK, n, r->ts, 1, r->ts, 0) < 0 ||
-			    item_add(t, IT_ARN, a.p, hop + 1, via.p, c) < 0)
+			int q = c < 0 || edge_add(t, actor, c, EK_LINK, n, r->ts, 1, r->ts, 0) < 0
+					? -1
+					: item_add(t, IT_ARN, a.p, hop + 1, via.p, c);
+			if (q < 0)
 				rc = -1;
+			/* a password given to a user who existed before: what the
+			 * user did from then on, not the user's earlier work */
+			else if (q == 1 && !eq(n, "CreateUser"))
+				((struct item *)t->items.v[t->items.n - 1])->from = r->ts;
 			ct_buf_free(&a);
 		}
 	} else if (eq(n, "RunInstances")) {
@@ -1236,6 +1298,15 @@ static int handle_event(struct ct_trace *t, const struct item *it, const struct 
 			free(an->title);
 		an->title = nt;
 	}
+	/* a user's keys and console sessions, an instance's role sessions:
+	 * joined in the graph to the user or instance they were reached by */
+	if ((it->kind == IT_ARN || it->kind == IT_INSTANCE) && it->node >= 0 &&
+	    edge_add(t, it->node, actor, EK_HAS,
+		     it->kind == IT_INSTANCE                           ? "instance role"
+		     : r->akey && strncmp(r->akey, "ASIA", 4) == 0 ? "session"
+								   : "access key",
+		     r->ts, 1, r->ts, 0) < 0)
+		goto out;
 	if ((link || abused) && !(j = load_raw(t, r->id)) && t->err->code)
 		goto out;
 	event_detail(&detail, r, j);
@@ -1741,7 +1812,8 @@ static int process_item(struct ct_trace *t, struct item *it)
 	case IT_EVENT:
 		return run_events(t, it, "e.event_id = ct_event_key(?1)", it->value, INT64_MIN, INT64_MAX);
 	case IT_ARN:
-		return run_events(t, it, "e.iarn = (SELECT id FROM strs WHERE s = ?1)", it->value, t->since, t->until);
+		return run_events(t, it, "e.iarn = (SELECT id FROM strs WHERE s = ?1)", it->value,
+				  CT_MAX(t->since, it->from), t->until);
 	case IT_PRINCIPAL:
 		return run_events(t, it,
 				  "(e.iarn IN (SELECT id FROM strs WHERE s = ?1) OR e.uname IN (SELECT id FROM strs WHERE s = ?1)"
