@@ -573,6 +573,27 @@ static int create_fresh(const char *path, struct ct_err *err)
 	return rc < 0 ? -1 : 0;
 }
 
+/* After a writer was killed, its WAL may need recovering (or its -shm
+ * creating) before anyone can read, and a read-only connection may do
+ * neither: SQLite answers SQLITE_READONLY_RECOVERY or _CANTINIT.  A
+ * short read-write connection (no writer lock: recovery is SQLite's own
+ * business, under its own locks) lets it happen; the caller then opens
+ * read-only again.  Returns true when that was needed and done. */
+static bool recover_for_readers(sqlite3 *ro, const char *path)
+{
+	int rc = sqlite3_exec(ro, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
+	if ((rc & 0xff) != SQLITE_READONLY)
+		return false;
+	sqlite3 *rw = NULL;
+	bool ok = sqlite3_open_v2(path, &rw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK;
+	if (ok) {
+		sqlite3_busy_timeout(rw, 10000);
+		ok = sqlite3_exec(rw, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) == SQLITE_OK;
+	}
+	sqlite3_close_v2(rw);
+	return ok;
+}
+
 int ct_index_open(const char *path, int flags, struct ct_index **ret_idx, struct ct_err *err)
 {
 	bool writable = flags & CT_OPEN_WRITE;
@@ -601,8 +622,20 @@ int ct_index_open(const char *path, int flags, struct ct_index **ret_idx, struct
 		ct_index_free(idx);
 		return -1;
 	}
-	sqlite3_extended_result_codes(idx->db, 0);
+	sqlite3_extended_result_codes(idx->db, 1);
 	sqlite3_busy_timeout(idx->db, 10000);
+	if (!writable && recover_for_readers(idx->db, path)) {
+		sqlite3_close_v2(idx->db);
+		idx->db = NULL;
+		if ((rc = sqlite3_open_v2(path, &idx->db, oflags, NULL)) != SQLITE_OK) {
+			ct_err_set(err, CT_E_SYSTEM, path, 0, "cannot open the index: %s",
+				   idx->db ? sqlite3_errmsg(idx->db) : sqlite3_errstr(rc));
+			ct_index_free(idx);
+			return -1;
+		}
+		sqlite3_busy_timeout(idx->db, 10000);
+	}
+	sqlite3_extended_result_codes(idx->db, 0);
 	/* One writer at a time, decided before any schema work: a second
 	 * writer must not build or migrate anything under a running ingest. */
 	if (writable && ct_index_lock_writer(idx, err) < 0)
