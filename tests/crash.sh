@@ -67,6 +67,21 @@ raw=$(cat "$work"/big/*.gz | gzip -dc | wc -c)
 echo "memory: peak RSS ${rss} KiB for $((raw / 1048576)) MiB of JSON"
 [ -n "$rss" ] && [ "$rss" -lt 262144 ] && ok || bad "peak RSS ${rss:-?} KiB is over 256 MiB"
 
+# streaming output: memory stays flat, a million rows cost no more than one
+# (here, not in tests/cli/output.t: under AddressSanitizer, whose
+# quarantine keeps freed memory, RSS means nothing, and .ci/run leaves
+# this suite out of its sanitizer run)
+peak() {
+	CTSCAN_RUSAGE=1 "$CTSCAN" sql -d "$work/ref.db" -o "$1" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
+		SELECT i, 'row ' || i AS s, printf('%.*c', 200, 'x') AS w FROM n" 2>&1 >/dev/null |
+		sed -n 's/^ctscan: peak RSS \([0-9]*\) KiB$/\1/p'
+}
+for f in table csv ndjson json; do
+	one=$(peak $f 1) many=$(peak $f 1000000)
+	[ -n "$one" ] && [ -n "$many" ] && [ "$many" -lt $((one + 4096)) ] && ok ||
+		bad "-o $f: peak RSS $one KiB for 1 row, $many KiB for 1,000,000"
+done
+
 # a gzip bomb: 1.1 MiB that inflates to 1.1 GiB of JSON whitespace (1,100
 # concatenated gzip members of 1 MiB of spaces) is stopped at the ratio
 # limit with its own message, in bounded memory, and the file after it

@@ -181,8 +181,3 @@ $ ctscan sql -d o.db 'SELECT 1' > /dev/full
 $ ctscan show -d o.db 0b7e6c2a-5e5e-4f4f-9a9a-000000000001 > /dev/full
 ? 5
 ! ctscan: cannot write output: No space left on device
-
-# streaming: memory stays flat, a million rows cost no more than one
-$ peak() { CTSCAN_RUSAGE=1 ctscan sql -d o.db -o "$1" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2) SELECT i, 'row ' || i AS s, printf('%.*c', 200, 'x') AS w FROM n" 2>&1 >/dev/null | sed -n 's/^ctscan: peak RSS \([0-9]*\) KiB$/\1/p'; }; for f in table ndjson; do one=$(peak $f 1) many=$(peak $f 1000000); [ -n "$one" ] && [ "$many" -lt $((one + 4096)) ] && echo "$f flat" || echo "$f: $one KiB for 1 row, $many KiB for 1000000"; done
-> table flat
-> ndjson flat
