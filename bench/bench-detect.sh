@@ -91,7 +91,7 @@ print_table
 
 echo
 echo "slowest rules (of $nrules; the whole profile is in $PROFILE):"
-grep '^profile:' "$PROFILE" | sort -k2,2 -g -r | head -10 | sed 's/^profile: */  /'
+grep '^profile:' "$PROFILE" | sort -k2,2 -g -r | sed -n '1,10s/^profile: */  /p'
 
 # ---- evaluation: planted attacks found, background noise --------------------
 echo

@@ -73,7 +73,7 @@ if [ -x "$CTSCAN" ]; then
 		row "ctscan verify" "$SECS" "$RSS_MB" "$valid" "rows valid (logs + digests); $other rows not valid"
 		if [ "$other" != 0 ]; then
 			say "warning: ctscan verify reported rows that are not valid:"
-			grep -v '"status":"valid"' "$WORK/.verify.out" | head -5 >&2
+			grep -v '"status":"valid"' "$WORK/.verify.out" | sed -n '1,5p' >&2
 		fi
 	else
 		skip "ctscan verify" "failed (exit $?): $(tail -1 "$WORK/.verify.err")"
