@@ -202,10 +202,12 @@ static int exec_detect(struct ct_cli *cli, int argc, char **argv)
 	sqlite3_finalize(st);
 	if (orc < 0)
 		return ct_cli_report(&err);
-	if (!cli->quiet)
+	if (!cli->quiet) {
+		fflush(stdout); /* the findings before the summary, also in one file (>out 2>&1) */
 		fprintf(stderr, "detect: %llu rules run, %llu failed, %llu findings (run %lld)\n",
 			(unsigned long long)res.rules_run, (unsigned long long)(res.rules_failed),
 			(unsigned long long)res.findings, (long long)res.run_id);
+	}
 	if (broken || res.rules_failed)
 		status = CT_EXIT_QUERY;
 	else if (fail_on >= 0 && res.max_severity >= fail_on)

@@ -474,6 +474,7 @@ static void summary(const struct ct_verify_summary *s, double secs)
 	} else {
 		snprintf(span, sizeof(span), "no digest files");
 	}
+	fflush(stdout); /* the rows before the summary, also in one file (>out 2>&1) */
 	fprintf(stderr,
 		"verify: digests: %llu valid, %llu invalid%s%s%s, %llu unchecked%s%s%s; "
 		"log files: %llu valid, %llu changed, %llu missing, %llu unlisted, %llu unverified; "
