@@ -46,6 +46,11 @@ settings() {
 	esac
 }
 
+# AddressSanitizer's allocator hands freed memory back to the kernel with
+# madvise; on a loaded machine one such call has stalled for over ten
+# seconds and libFuzzer took it for a hang in ctscan (twice, with inputs
+# that run in milliseconds).  Keep the memory instead.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-allocator_release_to_os_interval_ms=-1}
 status=0
 summary=()
 for h in "${harnesses[@]}"; do
