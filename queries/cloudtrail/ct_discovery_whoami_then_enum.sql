@@ -3,16 +3,18 @@
 -- severity: medium
 -- tactics: TA0007
 -- techniques: T1087.004, T1580, T1526
--- description: A credential called sts:GetCallerIdentity ("whoami") and then, within :window_minutes, the same access key called at least :threshold distinct List*, Describe* or Get* APIs (successful or denied). This is the opening move of almost every intrusion with stolen keys: confirm the keys work and whose they are, then map what they can reach. A GetCallerIdentity within :window_minutes of an earlier one for the same key is folded into the earlier one. Evidence holds the GetCallerIdentity event and the first call of each distinct API.
--- false_positives: Infrastructure-as-code (Terraform, CDK, Pulumi) and SDK tools that resolve the caller before refreshing state; allowlist their roles or user agents.
+-- description: A credential called sts:GetCallerIdentity ("whoami") and then, within :window_minutes, the same access key called at least :threshold distinct List*, Describe* or Get* APIs (successful or denied). This is the opening move of almost every intrusion with stolen keys: confirm the keys work and whose they are, then map what they can reach. A GetCallerIdentity within :window_minutes of an earlier one for the same key is folded into the earlier one. Evidence holds the GetCallerIdentity event and the first call of each distinct API. A role whose sessions show this pattern :routine_runs times or more in the index is automation doing its routine (Terraform plans, CI deploys, inventory jobs) and is left out; the one-off recon of a stolen session still fires, as does every IAM user, root and federated caller.
+-- false_positives: Infrastructure-as-code (Terraform, CDK, Pulumi) and SDK tools that resolve the caller before refreshing state, when run by a user or by a role too rarely to count as routine; allowlist their principals or user agents. A stolen session of a routine automation role is missed by design.
 -- references: https://stratus-red-team.cloud/attack-techniques/AWS/aws.discovery.ec2-enumerate-from-instance/, https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html, https://www.invictus-ir.com/news/aws-cloudtrail-cheat-sheet
 -- tags: discovery, reconnaissance, credentials
 -- allowlist: principal, ip, user_agent
 -- param: threshold = 10 | distinct List/Describe/Get APIs after GetCallerIdentity
 -- param: window_minutes = 15 | how long after GetCallerIdentity to look
+-- param: routine_runs = 3 | a role whose sessions do this this many times in the index is routine automation
 WITH gci AS MATERIALIZED (
   SELECT id, event_ts, event_time, event_id, recipient_account_id, aws_region, identity_arn, user_name,
-         access_key_id, source_ip_address, coalesce(access_key_id, identity_arn) AS k
+         access_key_id, source_ip_address, coalesce(access_key_id, identity_arn) AS k,
+         CASE WHEN identity_type = 'AssumedRole' THEN session_issuer_arn END AS role
   FROM events
   WHERE event_name = 'GetCallerIdentity'
     AND error_code IS NULL
@@ -55,6 +57,13 @@ scored AS (
   FROM (SELECT * FROM follow ORDER BY sid, event_ts, id)
   GROUP BY sid
   HAVING count(DISTINCT api) >= :threshold
+),
+-- how often each role's sessions did it: automation repeats, a stolen session's recon is a one-off
+routine AS (
+  SELECT s.role, count(*) AS runs
+  FROM scored sc JOIN starts s ON s.id = sc.sid
+  WHERE s.role IS NOT NULL
+  GROUP BY s.role
 )
 SELECT
   s.event_time AS first_time,
@@ -73,4 +82,5 @@ SELECT
          SELECT f.event_id, f.event_ts, f.id FROM follow f WHERE f.sid = s.id AND f.nth = 1
          ORDER BY ts, id)) AS evidence
 FROM scored sc CROSS JOIN starts s ON s.id = sc.sid
+WHERE s.role IS NULL OR (SELECT r.runs FROM routine r WHERE r.role = s.role) < :routine_runs
 ORDER BY first_time, identity, summary;
