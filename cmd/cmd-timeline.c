@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "filter.h"
 #include "output.h"
 #include "sqlfn.h"
 
@@ -463,55 +464,13 @@ static char *window_sql(const char *table, const char *view, const struct outcol
 	return sqlite3_str_finish(s);
 }
 
-/* An SQL expression for --where: parentheses balanced and no ';' outside
- * quotes and comments, so that it cannot end the statement it goes into. */
-static bool expr_ok(const char *p)
-{
-	int depth = 0;
-	while (*p) {
-		char c = *p;
-		if (c == '\'' || c == '"' || c == '`' || c == '[') {
-			char close = c == '[' ? ']' : c;
-			for (p++; *p; p++) {
-				if (*p == close) {
-					if (close != ']' && p[1] == close) {
-						p++;
-						continue;
-					}
-					break;
-				}
-			}
-			if (!*p)
-				return false;
-		} else if (c == '-' && p[1] == '-') {
-			while (*p && *p != '\n')
-				p++;
-			continue;
-		} else if (c == '/' && p[1] == '*') {
-			const char *e = strstr(p + 2, "*/");
-			if (!e)
-				return false;
-			p = e + 1;
-		} else if (c == '(') {
-			depth++;
-		} else if (c == ')') {
-			if (--depth < 0)
-				return false;
-		} else if (c == ';') {
-			return false;
-		}
-		p++;
-	}
-	return depth == 0;
-}
-
 /* Checks each --where (or --flow-where) alone against its view. */
 static int check_where(sqlite3 *db, struct ct_sql_guard *g, const char *opt, const char *view,
 		       const struct list *l)
 {
 	char msg[1200];
 	for (int i = 0; i < l->n; i++) {
-		if (!expr_ok(l->v[i])) {
+		if (!ct_sql_expr_ok(l->v[i])) {
 			ct_cli_error("timeline: %s '%s': not one SQL expression (unbalanced parentheses, "
 				     "an unclosed quote or comment, or ';')",
 				     opt, l->v[i]);

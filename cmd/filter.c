@@ -99,9 +99,7 @@ int ct_filter_option(struct ct_filter *f, int c, const char *arg)
 	}
 }
 
-/* An SQL expression: parentheses balanced and no ';' outside quotes and
- * comments, so that it cannot end the statement it goes into. */
-static bool expr_ok(const char *p)
+bool ct_sql_expr_ok(const char *p)
 {
 	int depth = 0;
 	while (*p) {
@@ -168,7 +166,7 @@ int ct_filter_check(const struct ct_filter *f, sqlite3 *db, struct ct_sql_guard 
 	}
 	char msg[1200];
 	for (int i = 0; i < f->where.n; i++) {
-		if (!expr_ok(f->where.v[i])) {
+		if (!ct_sql_expr_ok(f->where.v[i])) {
 			ct_cli_error("%s: --where '%s': not one SQL expression (unbalanced parentheses, "
 				     "an unclosed quote or comment, or ';')",
 				     cmd, f->where.v[i]);

@@ -103,4 +103,8 @@ void ct_filter_sql(const struct ct_filter *f, sqlite3_str *s);
 /* Whether the caller must join "CROSS JOIN events ON events.id = e.id". */
 bool ct_filter_needs_view(const struct ct_filter *f);
 
+/* An SQL expression for --where: parentheses balanced and no ';' outside
+ * quotes and comments, so that it cannot end the statement it goes into. */
+bool ct_sql_expr_ok(const char *p);
+
 #endif
