@@ -42,10 +42,6 @@ struct tl {
 
 /* ---- the columns ---- */
 
-/* json_extract from the verbatim record */
-#define RP(k) "json_extract(events.raw, '$.requestParameters." k "')"
-#define RE(k) "json_extract(events.raw, '$.responseElements." k "')"
-
 /* identity: the user name; ROLE/SESSION for an assumed role; the service
  * for an AWS service; else whatever names the caller. */
 #define IDENTITY_SQL                                                                              \
@@ -64,73 +60,8 @@ struct tl {
 	" THEN substr(events.event_source, 1, length(events.event_source) - 14)"    \
 	" ELSE events.event_source END"
 
-/* Security group rules: "tcp/22 from 0.0.0.0/0; udp/53-54 from sg-1" */
-#define SG_RULES_SQL                                                                               \
-	"(SELECT group_concat(coalesce(nullif(json_extract(p.value, '$.ipProtocol'), '-1'), 'all')" \
-	"  || coalesce('/' || json_extract(p.value, '$.fromPort')"                                 \
-	"    || CASE WHEN json_extract(p.value, '$.toPort') IS NOT json_extract(p.value, '$.fromPort')" \
-	"       THEN '-' || json_extract(p.value, '$.toPort') ELSE '' END, '')"                     \
-	"  || coalesce(' from ' || (SELECT group_concat(x, ',') FROM ("                           \
-	"    SELECT json_extract(value, '$.cidrIp') AS x FROM json_each(p.value, '$.ipRanges.items')" \
-	"    UNION ALL SELECT json_extract(value, '$.cidrIpv6') FROM json_each(p.value, '$.ipv6Ranges.items')" \
-	"    UNION ALL SELECT json_extract(value, '$.groupId') FROM json_each(p.value, '$.groups.items'))), '')," \
-	"  '; ') FROM json_each(events.raw, '$.requestParameters.ipPermissions.items') AS p)"
-
-#define ID_LIST_SQL(path, key)                                                                  \
-	"(SELECT group_concat(json_extract(value, '$." key "'), ',') FROM json_each(events.raw, '$." \
-	path "'))"
-
-/* detail: one line about the request, for common events */
-static const char detail_sql[] =
-	"CASE events.event_source"
-	" WHEN 's3.amazonaws.com' THEN " RP("bucketName") " || coalesce('/' || " RP("key") ", '')"
-	" WHEN 'ec2.amazonaws.com' THEN CASE"
-	"  WHEN events.event_name = 'RunInstances' THEN nullif(ltrim("
-	"   coalesce(' ' || " ID_LIST_SQL("responseElements.instancesSet.items", "instanceId") ", '')"
-	"   || coalesce(' ' || " RP("instancesSet.items[0].imageId") ", '')"
-	"   || coalesce(' ' || " RP("instanceType") ", '')"
-	"   || coalesce(' ' || " ID_LIST_SQL("responseElements.instancesSet.items[0].networkInterfaceSet.items",
-					  "networkInterfaceId") ", '')"
-	"   || coalesce(' ' || " ID_LIST_SQL("responseElements.instancesSet.items[0].networkInterfaceSet.items",
-					  "privateIpAddress") ", '')), '')"
-	"  WHEN events.event_name GLOB '*SecurityGroup*gress' THEN nullif(ltrim("
-	"   coalesce(" RP("groupId") ", " RP("groupName") ", '') || coalesce(' ' || " SG_RULES_SQL ", '')), '')"
-	"  ELSE coalesce(" ID_LIST_SQL("requestParameters.instancesSet.items", "instanceId") ", "
-	RP("groupId") ", " RP("volumeId") ", " RP("snapshotId") ", " RP("imageId") ", " RP("vpcId") ", "
-	RP("subnetId") ", " RP("networkInterfaceId") ", " RP("keyName") ")"
-	"  END"
-	" WHEN 'iam.amazonaws.com' THEN nullif(ltrim("
-	"  coalesce(' user=' || " RP("userName") ", '')"
-	"  || coalesce(' role=' || " RP("roleName") ", '')"
-	"  || coalesce(' group=' || " RP("groupName") ", '')"
-	"  || coalesce(' policy=' || coalesce(" RP("policyArn") ", " RP("policyName") "), '')"
-	"  || coalesce(' profile=' || " RP("instanceProfileName") ", '')"
-	"  || coalesce(' key=' || coalesce(" RP("accessKeyId") ", " RE("accessKey.accessKeyId") "), '')), '')"
-	" WHEN 'sts.amazonaws.com' THEN nullif(ltrim("
-	"  coalesce(' ' || " RP("roleArn") ", '')"
-	"  || coalesce(' session=' || " RP("roleSessionName") ", '')"
-	"  || coalesce(' name=' || " RP("name") ", '')"
-	"  || coalesce(' -> ' || " RE("credentials.accessKeyId") ", '')), '')"
-	" WHEN 'cloudtrail.amazonaws.com' THEN coalesce(" RP("name") ", " RP("trailName") ")"
-	" WHEN 'secretsmanager.amazonaws.com' THEN coalesce(" RP("secretId") ", " RP("name") ")"
-	" WHEN 'lambda.amazonaws.com' THEN " RP("functionName")
-	" WHEN 'kms.amazonaws.com' THEN coalesce(" RP("keyId") ", " RE("keyId") ", " RP("aliasName") ","
-	" json_extract(events.raw, '$.resources[0].ARN'))"
-	" WHEN 'signin.amazonaws.com' THEN nullif(ltrim(coalesce(" RE("ConsoleLogin") ", '')"
-	"  || coalesce(' mfa=' || json_extract(events.raw, '$.additionalEventData.MFAUsed'), '')), '')"
-	" WHEN 'ssm.amazonaws.com' THEN coalesce(" RP("name") ", " RP("documentName") ")"
-	" WHEN 'dynamodb.amazonaws.com' THEN " RP("tableName")
-	" WHEN 'logs.amazonaws.com' THEN " RP("logGroupName")
-	" WHEN 'rds.amazonaws.com' THEN coalesce(" RP("dBInstanceIdentifier") ", " RP("dBClusterIdentifier") ", "
-	RP("dBSnapshotIdentifier") ")"
-	" WHEN 'sns.amazonaws.com' THEN " RP("topicArn")
-	" WHEN 'sqs.amazonaws.com' THEN " RP("queueUrl")
-	" WHEN 'guardduty.amazonaws.com' THEN " RP("detectorId")
-	" WHEN 'ecr.amazonaws.com' THEN " RP("repositoryName")
-	" ELSE coalesce(" RP("name") ", " RP("bucketName") ", " RP("userName") ", " RP("roleName") ", "
-	RP("functionName") ", " RP("keyId") ", " RP("secretId") ", " RP("tableName") ", "
-	RP("clusterName") ", " RP("repositoryName") ")"
-	" END";
+/* detail: one line about the request for common events, computed at
+ * ingest (lib/detail.c) and kept in the index */
 
 /* flows: "10.0.5.17:49152 -> 198.51.100.23:443 tcp 5242880 bytes 3600 packets" */
 static const char flow_detail_sql[] =
@@ -154,7 +85,7 @@ static const char *const tl_cols[][3] = {
 	{"service", SERVICE_SQL, "'vpcflow'"},
 	{"event", "events.event_name", "coalesce(flows.action, flows.log_status)"},
 	{"error", "events.error_code", "NULL"},
-	{"detail", detail_sql, flow_detail_sql},
+	{"detail", "events.detail", flow_detail_sql},
 	{"event_id", "events.event_id", "NULL"},
 };
 #define TL_NCOLS (sizeof(tl_cols) / sizeof(tl_cols[0]))

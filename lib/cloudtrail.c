@@ -11,7 +11,7 @@
 
 /* ---- field tables: which keys the walker captures ---- */
 
-enum kind { K_STR, K_BOOL, K_OBJ, K_MARK, K_ARR };
+enum kind { K_STR, K_BOOL, K_OBJ, K_MARK, K_ARR, K_SPAN };
 
 enum mark {
 	M_RECORDS = 1 << 0,
@@ -87,6 +87,10 @@ static const struct fdef event_f[] = {
 	F("eventCategory", K_STR, CT_EF_EVENT_CATEGORY, NULL),
 	F("vpcEndpointId", K_STR, CT_EF_VPC_ENDPOINT, NULL),
 	F("sessionCredentialFromConsole", K_BOOL, CT_EB_CONSOLE, NULL),
+	F("requestParameters", K_SPAN, CT_EJ_REQUEST, NULL),
+	F("responseElements", K_SPAN, CT_EJ_RESPONSE, NULL),
+	F("additionalEventData", K_SPAN, CT_EJ_ADDITIONAL, NULL),
+	F("resources", K_SPAN, CT_EJ_RESOURCES, NULL),
 	/* container and classification keys */
 	F("Records", K_ARR, M_RECORDS, NULL),
 	F("Events", K_ARR, M_EVENTS, NULL),
@@ -108,6 +112,7 @@ struct span {
 struct walk {
 	struct ct_json_scan s;
 	struct span f[CT_EF_COUNT];
+	struct span j[CT_EJ_COUNT];
 	signed char b[CT_EB_COUNT];
 	unsigned marks;
 	struct span ctevent;
@@ -272,6 +277,16 @@ static int walk_obj(struct walk *w, const struct odef *def, int depth)
 				}
 				break;
 			}
+			case K_SPAN: {
+				const char *a = s->p;
+				if ((rc = ct_json_skip(s, depth + 1)) != CT_JSON_OK)
+					return rc;
+				if (def == &event_d && c != 'n' && !w->j[f->id].s) {
+					w->j[f->id].s = a;
+					w->j[f->id].len = (size_t)(s->p - a);
+				}
+				break;
+			}
 			case K_MARK:
 				w->marks |= (unsigned)f->id;
 				if ((rc = ct_json_skip(s, depth + 1)) != CT_JSON_OK)
@@ -350,6 +365,10 @@ static int emit_event(struct reader *r, struct walk *w, const char *raw, size_t 
 	ev.raw_len = raw_len;
 	ev.ordinal = n;
 	memcpy(ev.b, w->b, sizeof(ev.b));
+	for (int i = 0; i < CT_EJ_COUNT; i++) {
+		ev.j[i].s = w->j[i].s;
+		ev.j[i].len = w->j[i].len;
+	}
 	/* decode escaped strings into scratch (sized first: pointers must not move) */
 	size_t need = 0;
 	for (int i = 0; i < CT_EF_COUNT; i++)

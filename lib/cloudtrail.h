@@ -49,6 +49,15 @@ enum ct_ef {
 	CT_EF_COUNT
 };
 
+/* JSON bodies kept as spans of the verbatim record (JSON text, unparsed) */
+enum ct_ej {
+	CT_EJ_REQUEST,    /* requestParameters */
+	CT_EJ_RESPONSE,   /* responseElements */
+	CT_EJ_ADDITIONAL, /* additionalEventData */
+	CT_EJ_RESOURCES,  /* resources */
+	CT_EJ_COUNT
+};
+
 enum ct_eb {
 	CT_EB_READ_ONLY,
 	CT_EB_MANAGEMENT,
@@ -68,6 +77,7 @@ struct ct_event {
 	uint64_t ordinal; /* 1-based record number in the file */
 	int64_t ts;       /* eventTime in ms */
 	struct ct_str f[CT_EF_COUNT];
+	struct ct_str j[CT_EJ_COUNT]; /* JSON text of each body; s NULL when absent */
 	signed char b[CT_EB_COUNT]; /* -1 absent, 0, 1 */
 };
 

@@ -78,7 +78,7 @@ int64_t ct_time_now_ms(void);
 
 /* ---- the index ---- */
 
-#define CT_SCHEMA_VERSION 1
+#define CT_SCHEMA_VERSION 2
 
 enum ct_open_flags {
 	CT_OPEN_READONLY = 0,

@@ -185,6 +185,7 @@ struct bevent {
 	uint64_t ordinal;
 	int64_t ts;
 	uint32_t off[CT_EF_COUNT], len[CT_EF_COUNT];
+	uint32_t joff[CT_EJ_COUNT], jlen[CT_EJ_COUNT]; /* in the record; UINT32_MAX: absent */
 	signed char b[CT_EB_COUNT];
 };
 
@@ -535,6 +536,15 @@ static int on_event(void *ud, const struct ct_event *ev, struct ct_err *err)
 			ct_buf_append(&b->data, ev->f[i].s, ev->f[i].len);
 		}
 		be->len[i] = (uint32_t)ev->f[i].len;
+	}
+	for (int i = 0; i < CT_EJ_COUNT; i++) {
+		/* the bodies are spans of the record (anything else is dropped) */
+		if (ev->j[i].s && ev->j[i].s >= ev->raw && ev->j[i].s + ev->j[i].len <= ev->raw + ev->raw_len) {
+			be->joff[i] = (uint32_t)(ev->j[i].s - ev->raw);
+			be->jlen[i] = (uint32_t)ev->j[i].len;
+		} else {
+			be->jlen[i] = UINT32_MAX;
+		}
 	}
 	memcpy(be->b, ev->b, sizeof(be->b));
 	return batch_op(b, OP_EVENT, (uint32_t)b->nevs++);
@@ -1052,6 +1062,10 @@ static int consume_ops(struct ingest *ing, struct batch *b, size_t *pos, bool st
 			for (int k = 0; k < CT_EF_COUNT; k++) {
 				ev.f[k].s = be->len[k] == UINT32_MAX ? NULL : b->data.p + be->off[k];
 				ev.f[k].len = be->len[k] == UINT32_MAX ? 0 : be->len[k];
+			}
+			for (int k = 0; k < CT_EJ_COUNT; k++) {
+				ev.j[k].s = be->jlen[k] == UINT32_MAX ? NULL : ev.raw + be->joff[k];
+				ev.j[k].len = be->jlen[k] == UINT32_MAX ? 0 : be->jlen[k];
 			}
 			memcpy(ev.b, be->b, sizeof(ev.b));
 			if (ensure_source(ing, &ing->curfi) < 0)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "ct-config.h"
+#include "detail.h"
 #include "flowlog.h"
 #include "util.h"
 
@@ -22,6 +23,7 @@ static const char schema_sql[] =
 	"CREATE TABLE strs(id INTEGER PRIMARY KEY, s TEXT NOT NULL UNIQUE);\n"
 	"CREATE TABLE names(id INTEGER PRIMARY KEY, s TEXT UNIQUE);\n"
 	"INSERT INTO names VALUES(0, NULL);\n"
+	"CREATE TABLE details(id INTEGER PRIMARY KEY, s TEXT NOT NULL);\n"
 	"CREATE TABLE blocks(id INTEGER PRIMARY KEY, size INTEGER NOT NULL, data BLOB NOT NULL);\n"
 	"CREATE TABLE sources(\n"
 	"  id INTEGER PRIMARY KEY,\n"
@@ -62,7 +64,8 @@ static const char schema_sql[] =
 	"  acct INTEGER, etype INTEGER, ecat INTEGER, vpce INTEGER,\n"
 	"  itype INTEGER, iarn INTEGER, ipid INTEGER, iacct INTEGER, akey INTEGER, uname INTEGER,\n"
 	"  sitype INTEGER, siarn INTEGER, siname INTEGER, screated INTEGER, invby INTEGER,\n"
-	"  srcid INTEGER, ro INTEGER, mgmt INTEGER, mfa INTEGER, console INTEGER\n"
+	"  srcid INTEGER, ro INTEGER, mgmt INTEGER, mfa INTEGER, console INTEGER,\n"
+	"  detail INTEGER, link TEXT\n"
 	");\n"
 	"CREATE TABLE allowlist(kind TEXT NOT NULL, value TEXT NOT NULL, note TEXT);\n"
 	"CREATE TABLE allow_ip(ip TEXT PRIMARY KEY) WITHOUT ROWID;\n"
@@ -171,6 +174,7 @@ static const char *const events_cols[][2] = {
 	{"service_event_details", "json_extract(RAW, '$.serviceEventDetails')"},
 	{"tls_details", "json_extract(RAW, '$.tlsDetails')"},
 	{"raw", "RAW"},
+	{"detail", "dt.s"},
 	{"source_id", "e.src"},
 	{"record_ordinal", "e.ord"},
 };
@@ -202,6 +206,7 @@ char *ct_store_events_sql(const char *raw_expr)
 	for (size_t i = 0; i < CT_ARRAY_SIZE(dict_joins); i++)
 		ct_buf_printf(&b, "\n  LEFT JOIN strs %s ON %s.id = e.%s", dict_joins[i][0], dict_joins[i][0],
 			      dict_joins[i][1]);
+	ct_buf_printf(&b, "\n  LEFT JOIN details dt ON dt.id = e.detail");
 	return b.p;
 }
 
@@ -540,7 +545,11 @@ static int check_version(sqlite3 *db, const char *path, bool writable, struct ct
 		return ct_err_set(err, CT_E_CORRUPT, path, 0,
 				  "index schema version %lld is newer than this ctscan supports (%d): upgrade ctscan",
 				  (long long)ver, CT_SCHEMA_VERSION);
-	/* Older versions are migrated here as the schema evolves; version 1 is the first. */
+	if (ver > 0 && ver < CT_SCHEMA_VERSION)
+		return ct_err_set(err, CT_E_CORRUPT, path, 0,
+				  "index schema version %lld was made by an older ctscan (this one reads version %d):"
+				  " ingest the logs again into a new index",
+				  (long long)ver, CT_SCHEMA_VERSION);
 	return 0;
 bad:
 	return ct_err_set(err, rc == SQLITE_NOTADB ? CT_E_CORRUPT : CT_E_SYSTEM, path, 0,
@@ -786,6 +795,7 @@ struct dict {
 	size_t tab_cap, tab_n;
 	struct ct_buf arena;
 	sqlite3_stmt *get, *ins;
+	size_t max_arena; /* 0: 256 MiB */
 };
 
 #define FLOW_STMTS 8
@@ -819,6 +829,8 @@ struct ct_writer {
 	sqlite3_stmt *ins_ev, *dup_eid, *dup_key, *ins_blk, *ins_src, *upd_src;
 	struct eidset eids;
 	struct dict strs;
+	struct dict details;        /* deduplicated in memory only */
+	struct ct_buf dtext, ltext; /* an event's detail and link, reused */
 	/* the open block */
 	struct ct_buf blk;
 	int64_t blk_id;
@@ -868,7 +880,7 @@ static int deflate_block(struct libdeflate_compressor *comp, const char *raw, si
 static void *compressor_main(void *arg)
 {
 	struct ct_writer *w = arg;
-	struct libdeflate_compressor *comp = libdeflate_alloc_compressor(4);
+	struct libdeflate_compressor *comp = libdeflate_alloc_compressor(CT_BLOCK_LEVEL);
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
 		while (!w->todo && !w->stop)
@@ -944,7 +956,7 @@ static void dict_free(struct dict *d)
 
 static int dict_put(struct dict *d, uint64_t h, const char *s, size_t len, int64_t id)
 {
-	if (d->tab_n >= DICT_MAX || d->arena.len > (256u << 20))
+	if (d->tab_n >= DICT_MAX || d->arena.len > (d->max_arena ? d->max_arena : 256u << 20))
 		dict_clear(d); /* bounded memory: fall back to SQL lookups */
 	if ((d->tab_n + 1) * 2 > d->tab_cap && dict_resize(d, d->tab_cap * 2) < 0)
 		return -1;
@@ -974,13 +986,16 @@ static int dict_id(struct ct_writer *w, struct dict *d, const char *s, size_t le
 		j = (j + 1) & (d->tab_cap - 1);
 	}
 	int64_t id = 0;
-	sqlite3_bind_text(d->get, 1, s, (int)len, SQLITE_STATIC);
-	int rc = sqlite3_step(d->get);
-	if (rc == SQLITE_ROW)
-		id = sqlite3_column_int64(d->get, 0);
-	sqlite3_reset(d->get);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sql_err(w, err);
+	int rc;
+	if (d->get) { /* details has no get: a value missed in memory is stored again */
+		sqlite3_bind_text(d->get, 1, s, (int)len, SQLITE_STATIC);
+		rc = sqlite3_step(d->get);
+		if (rc == SQLITE_ROW)
+			id = sqlite3_column_int64(d->get, 0);
+		sqlite3_reset(d->get);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return sql_err(w, err);
+	}
 	if (!id) {
 		sqlite3_bind_text(d->ins, 1, s, (int)len, SQLITE_STATIC);
 		rc = sqlite3_step(d->ins);
@@ -1025,6 +1040,17 @@ static int dict_open(struct ct_writer *w, struct dict *d, const char *table, str
 	}
 	sqlite3_finalize(st);
 	return 0;
+}
+
+/* details: deduplicated through the in-memory table only (no unique
+ * index on disk: most details are seen once, and a value repeated after
+ * the memory bound is simply stored again). */
+static int details_open(struct ct_writer *w, struct ct_err *err)
+{
+	w->details.max_arena = 32u << 20;
+	if (dict_resize(&w->details, 1 << 12) < 0)
+		return ct_err_set(err, CT_E_NOMEM, w->idx->path, 0, "out of memory");
+	return prep(w, "INSERT INTO details(s) VALUES(?)", &w->details.ins, err);
 }
 
 static int next_block_id(struct ct_writer *w, struct ct_err *err)
@@ -1230,15 +1256,16 @@ int ct_writer_new(struct ct_index *idx, bool threaded, struct ct_writer **ret, s
 	pthread_cond_init(&w->cv, NULL);
 	if (threaded && pthread_create(&w->cthread, NULL, compressor_main, w) == 0)
 		w->threaded = true;
-	if (!(w->comp = libdeflate_alloc_compressor(4))) {
+	if (!(w->comp = libdeflate_alloc_compressor(CT_BLOCK_LEVEL))) {
 		ct_writer_free(w);
 		return ct_err_set(err, CT_E_NOMEM, idx->path, 0, "out of memory");
 	}
 	if (prep(w,
 		 "INSERT INTO ev(ts, ename, esrc, event_id, dkey, src, ord, blk, boff, blen,"
 		 " ver, region, ip, ua, ecode, emsg, acct, etype, ecat, vpce, itype, iarn, ipid, iacct,"
-		 " akey, uname, sitype, siarn, siname, screated, invby, srcid, ro, mgmt, mfa, console)"
-		 " VALUES(?,?,?,?,?,?,?,?,?,?, ?,?,?,?,?,?,?,?,?,?, ?,?,?,?,?,?,?,?,?,?, ?,?,?,?,?,?)",
+		 " akey, uname, sitype, siarn, siname, screated, invby, srcid, ro, mgmt, mfa, console,"
+		 " detail, link)"
+		 " VALUES(?,?,?,?,?,?,?,?,?,?, ?,?,?,?,?,?,?,?,?,?, ?,?,?,?,?,?,?,?,?,?, ?,?,?,?,?,?, ?,?)",
 		 &w->ins_ev, err) < 0 ||
 	    prep(w, "SELECT acct FROM ev WHERE event_id = ?", &w->dup_eid, err) < 0 ||
 	    prep(w, "SELECT 1 FROM ev WHERE dkey = ?", &w->dup_key, err) < 0 ||
@@ -1255,7 +1282,8 @@ int ct_writer_new(struct ct_index *idx, bool threaded, struct ct_writer **ret, s
 		 " last_event_time = ?, message = ? WHERE id = ?",
 		 &w->upd_src, err) < 0 ||
 	    prep_flow(w, err) < 0 || dict_open(w, &w->strs, "strs", err) < 0 ||
-	    dict_open(w, &w->names, "names", err) < 0 || next_block_id(w, err) < 0) {
+	    dict_open(w, &w->names, "names", err) < 0 || details_open(w, err) < 0 ||
+	    next_block_id(w, err) < 0) {
 		ct_writer_free(w);
 		return -1;
 	}
@@ -1293,6 +1321,9 @@ void ct_writer_free(struct ct_writer *w)
 	free(w->eids.tab);
 	dict_free(&w->strs);
 	dict_free(&w->names);
+	dict_free(&w->details);
+	ct_buf_free(&w->dtext);
+	ct_buf_free(&w->ltext);
 	sqlite3_finalize(w->ins_blk);
 	sqlite3_finalize(w->ins_src);
 	sqlite3_finalize(w->upd_src);
@@ -1713,6 +1744,19 @@ int ct_writer_event(struct ct_writer *w, int64_t source_id, const struct ct_even
 		else
 			sqlite3_bind_int(st, 33 + i, ev->b[i]);
 	}
+	if (ct_detail_compute(ev, &w->dtext, &w->ltext) < 0)
+		return ct_err_set(err, CT_E_NOMEM, w->idx->path, 0, "out of memory");
+	int64_t did = 0;
+	if (w->dtext.len && dict_id(w, &w->details, w->dtext.p, w->dtext.len, &did, err) < 0)
+		return -1;
+	if (did)
+		sqlite3_bind_int64(st, 37, did);
+	else
+		sqlite3_bind_null(st, 37);
+	if (w->ltext.len)
+		sqlite3_bind_text(st, 38, w->ltext.p, (int)w->ltext.len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 38);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detail.h"
 #include "sqlfn.h"
 #include "store.h"
 
@@ -660,6 +661,7 @@ struct evrow {
 	int64_t id, ts;
 	const char *name, *source, *event_id, *akey, *iarn, *itype, *uname, *ip, *ecode, *acct, *siarn, *siname,
 		*invby, *ipid, *emsg;
+	const char *detail, *link; /* computed at ingest (lib/detail.c) */
 };
 
 /* ev.event_id holds a canonical UUID as 16 bytes (ct_event_key): the
@@ -671,14 +673,15 @@ struct evrow {
 
 static const char ev_select[] =
 	"SELECT e.id, e.ts, en.s, es.s, " EVENT_ID_SQL ", akey.s, iarn.s, itype.s, uname.s, ip.s,"
-	" ecode.s, acct.s, siarn.s, siname.s, invby.s, ipid.s, emsg.s FROM ev e"
+	" ecode.s, acct.s, siarn.s, siname.s, invby.s, ipid.s, emsg.s, dt.s, e.link FROM ev e"
 	" JOIN names en ON en.id = e.ename JOIN names es ON es.id = e.esrc"
 	" LEFT JOIN strs akey ON akey.id = e.akey LEFT JOIN strs iarn ON iarn.id = e.iarn"
 	" LEFT JOIN strs itype ON itype.id = e.itype LEFT JOIN strs uname ON uname.id = e.uname"
 	" LEFT JOIN strs ip ON ip.id = e.ip LEFT JOIN strs ecode ON ecode.id = e.ecode"
 	" LEFT JOIN strs acct ON acct.id = e.acct LEFT JOIN strs siarn ON siarn.id = e.siarn"
 	" LEFT JOIN strs siname ON siname.id = e.siname LEFT JOIN strs invby ON invby.id = e.invby"
-	" LEFT JOIN strs ipid ON ipid.id = e.ipid LEFT JOIN strs emsg ON emsg.id = e.emsg";
+	" LEFT JOIN strs ipid ON ipid.id = e.ipid LEFT JOIN strs emsg ON emsg.id = e.emsg"
+	" LEFT JOIN details dt ON dt.id = e.detail";
 
 static void evrow_read(sqlite3_stmt *st, struct evrow *r)
 {
@@ -699,6 +702,8 @@ static void evrow_read(sqlite3_stmt *st, struct evrow *r)
 	r->invby = col(st, 14);
 	r->ipid = col(st, 15);
 	r->emsg = col(st, 16);
+	r->detail = col(st, 17);
+	r->link = col(st, 18);
 	if (r->akey && !r->akey[0])
 		r->akey = NULL;
 }
@@ -754,75 +759,15 @@ static char *short_arn(const char *arn)
 	return b.p;
 }
 
+/* the lists live with the link facts ingest keeps (lib/detail.c) */
 static bool is_sts_creds(const char *n)
 {
-	return eq(n, "AssumeRole") || eq(n, "AssumeRoleWithSAML") || eq(n, "AssumeRoleWithWebIdentity") ||
-	       eq(n, "GetSessionToken") || eq(n, "GetFederationToken");
+	return n && ct_detail_is_sts_creds(n, strlen(n));
 }
 
 static bool is_link(const char *n)
 {
-	return is_sts_creds(n) || eq(n, "CreateAccessKey") || eq(n, "CreateUser") || eq(n, "CreateLoginProfile") ||
-	       eq(n, "UpdateLoginProfile") || eq(n, "RunInstances") || eq(n, "CreateNetworkInterface") ||
-	       eq(n, "AttachNetworkInterface") || eq(n, "ConsoleLogin");
-}
-
-/* request parameters worth a word in the detail, with their label */
-static const char *const detail_params[][2] = {
-	{"userName", "user"},
-	{"roleName", "role"},
-	{"groupName", "group"},
-	{"policyArn", "policy"},
-	{"policyName", "policy"},
-	{"bucketName", "bucket"},
-	{"key", "object"},
-	{"secretId", "secret"},
-	{"name", "name"},
-	{"trailName", "trail"},
-	{"instanceId", "instance"},
-	{"groupId", "sg"},
-	{"keyName", "keypair"},
-	{"functionName", "function"},
-	{"keyId", "kms"},
-	{"detectorId", "detector"},
-	{"logGroupName", "log-group"},
-	{"snapshotId", "snapshot"},
-	{"imageId", "image"},
-	{"dBInstanceIdentifier", "db"},
-	{"dBSnapshotIdentifier", "db-snapshot"},
-	{"documentName", "document"},
-	{"target", "target"},
-	{"roleArn", "role"},
-};
-
-/* The resource an abused call acts on, as (type, name), for a graph node. */
-static const char *const resource_params[][2] = {
-	{"secretId", "secret"},   {"bucketName", "bucket"},     {"userName", "user"},
-	{"roleName", "role"},     {"groupName", "group"},       {"trailName", "trail"},
-	{"name", "name"},         {"functionName", "function"}, {"keyName", "key pair"},
-	{"groupId", "sg"},        {"detectorId", "detector"},   {"logGroupName", "log group"},
-	{"snapshotId", "snapshot"}, {"imageId", "image"},       {"keyId", "kms key"},
-	{"instanceId", "instance"}, {"dBSnapshotIdentifier", "db snapshot"},
-	{"dBInstanceIdentifier", "db"}, {"documentName", "document"},
-};
-
-static void detail_generic(struct ct_buf *b, json_t *rp)
-{
-	for (size_t i = 0; i < CT_ARRAY_SIZE(detail_params); i++) {
-		const char *v = jstr(rp, detail_params[i][0]);
-		if (v && v[0])
-			ct_buf_printf(b, "%s%s=%s", b->len ? " " : "", detail_params[i][1], v);
-	}
-	json_t *items = jpath(rp, "instancesSet.items");
-	size_t i;
-	json_t *it;
-	if (json_is_array(items)) {
-		json_array_foreach(items, i, it) {
-			const char *v = jstr(it, "instanceId");
-			if (v)
-				ct_buf_printf(b, "%s%s", b->len ? " " : "instance=", v);
-		}
-	}
+	return n && ct_detail_is_link(n, strlen(n));
 }
 
 /* ---- graph helpers for events ---- */
@@ -1114,105 +1059,96 @@ static int follow_links(struct ct_trace *t, const struct evrow *r, json_t *j, co
 	return rc;
 }
 
-/* The detail of an event; j is its record when it was read. */
-static void event_detail(struct ct_buf *b, const struct evrow *r, json_t *j)
+/* The detail of an event: the one computed at ingest, then its error. */
+static void event_detail(struct ct_buf *b, const struct evrow *r)
 {
-	json_t *rp = jpath(j, "requestParameters"), *re = jpath(j, "responseElements");
-	const char *n = r->name;
-	if (j && is_sts_creds(n)) {
-		if (jstr(rp, "roleArn"))
-			ct_buf_printf(b, "%s", jstr(rp, "roleArn"));
-		if (jstr(rp, "roleSessionName"))
-			ct_buf_printf(b, " session=%s", jstr(rp, "roleSessionName"));
-		if (jstr(rp, "name"))
-			ct_buf_printf(b, "%sname=%s", b->len ? " " : "", jstr(rp, "name"));
-		if (jstr(re, "credentials.accessKeyId"))
-			ct_buf_printf(b, "%s-> %s", b->len ? " " : "", jstr(re, "credentials.accessKeyId"));
-	} else if (j && eq(n, "CreateAccessKey")) {
-		const char *u = jstr(re, "accessKey.userName") ? jstr(re, "accessKey.userName") : jstr(rp, "userName");
-		if (u)
-			ct_buf_printf(b, "user=%s", u);
-		if (jstr(re, "accessKey.accessKeyId"))
-			ct_buf_printf(b, "%s-> %s", b->len ? " " : "", jstr(re, "accessKey.accessKeyId"));
-	} else if (j && eq(n, "CreateUser")) {
-		if (jstr(rp, "userName"))
-			ct_buf_printf(b, "user=%s", jstr(rp, "userName"));
-		if (jstr(re, "user.arn"))
-			ct_buf_printf(b, " -> %s", jstr(re, "user.arn"));
-	} else if (j && eq(n, "RunInstances")) {
-		json_t *items = jpath(re, "instancesSet.items"), *it;
-		size_t i;
-		json_array_foreach(items, i, it) {
-			ct_buf_printf(b, "%s%s", b->len ? " " : "", jstr(it, "instanceId") ? jstr(it, "instanceId") : "?");
-			if (i == 0) {
-				if (jstr(it, "imageId"))
-					ct_buf_printf(b, " %s", jstr(it, "imageId"));
-				if (jstr(it, "instanceType"))
-					ct_buf_printf(b, " %s", jstr(it, "instanceType"));
-			}
-			json_t *nis = jpath(it, "networkInterfaceSet.items"), *ni;
-			size_t k;
-			json_array_foreach(nis, k, ni) {
-				if (jstr(ni, "networkInterfaceId"))
-					ct_buf_printf(b, " %s", jstr(ni, "networkInterfaceId"));
-				if (jstr(ni, "privateIpAddress"))
-					ct_buf_printf(b, " %s", jstr(ni, "privateIpAddress"));
-			}
-		}
-		if (!b->len && jstr(rp, "instanceType"))
-			ct_buf_printf(b, "%s", jstr(rp, "instanceType"));
-	} else if (j && eq(n, "ConsoleLogin")) {
-		if (jstr(re, "ConsoleLogin"))
-			ct_buf_printf(b, "%s", jstr(re, "ConsoleLogin"));
-		if (jstr(j, "additionalEventData.MFAUsed"))
-			ct_buf_printf(b, " mfa=%s", jstr(j, "additionalEventData.MFAUsed"));
-	} else if (j && eq(n, "CreateNetworkInterface")) {
-		if (jstr(re, "networkInterface.networkInterfaceId"))
-			ct_buf_printf(b, "%s", jstr(re, "networkInterface.networkInterfaceId"));
-		if (jstr(re, "networkInterface.privateIpAddress"))
-			ct_buf_printf(b, " %s", jstr(re, "networkInterface.privateIpAddress"));
-	} else if (j) {
-		detail_generic(b, rp);
-	}
+	if (r->detail && r->detail[0])
+		ct_buf_printf(b, "%s", r->detail);
 	if (r->ecode)
 		ct_buf_printf(b, "%s%s", b->len ? " " : "", r->ecode);
 	else if (r->emsg)
 		ct_buf_printf(b, "%sfailed", b->len ? " " : "");
 }
 
-/* The node an abused call acted on: a resource, or a node already known
- * (a user the trace created, an instance it launched); -1 for none. */
-static int resource_node(struct ct_trace *t, json_t *j, int hop)
+/* What an event that creates something says about it, in the shape of
+ * the record (requestParameters, responseElements, additionalEventData):
+ * its link facts when ingest kept them; for an STS call, read back from
+ * its detail; else the verbatim record. */
+static json_t *load_facts(struct ct_trace *t, const struct evrow *r)
 {
-	json_t *rp = jpath(j, "requestParameters");
-	if (!json_is_object(rp))
-		return -1;
-	for (size_t i = 0; i < CT_ARRAY_SIZE(resource_params); i++) {
-		const char *v = jstr(rp, resource_params[i][0]);
-		if (!v || !v[0])
-			continue;
-		const char *type = resource_params[i][1];
-		if (strcmp(type, "user") == 0) {
-			int64_t *u = smap_get(&t->users, v);
-			if (u)
-				return (int)*u;
+	if (r->link)
+		return json_loads(r->link, 0, NULL);
+	if (r->name && ct_detail_is_sts_creds(r->name, strlen(r->name)) && r->detail) {
+		char *ra, *sess, *name, *key;
+		if (ct_detail_sts_parse(r->detail, &ra, &sess, &name, &key) < 0)
+			return nomem(t), NULL;
+		json_t *rp = json_object(), *re = json_object(), *j = json_object();
+		if (ra)
+			json_object_set_new(rp, "roleArn", json_string(ra));
+		if (sess)
+			json_object_set_new(rp, "roleSessionName", json_string(sess));
+		if (name) {
+			json_object_set_new(rp, "name", json_string(name));
+			char *fed = NULL;
+			if (asprintf(&fed, "arn:aws:sts::%s:federated-user/%s", r->acct ? r->acct : "", name) >= 0) {
+				json_object_set_new(re, "federatedUser", json_pack("{s:s}", "arn", fed));
+				free(fed);
+			}
 		}
-		struct ct_buf id = {0}, title = {0};
-		int n = -1;
-		if (strcmp(type, "instance") == 0) {
-			ct_buf_printf(&id, "i:%s", v);
-			n = node_get(t, id.p);
-			ct_buf_reset(&id);
-			if (n >= 0)
-				return n;
-		}
-		if (ct_buf_printf(&id, "r:%s:%s", type, v) >= 0 && ct_buf_printf(&title, "%s %s", type, v) >= 0)
-			n = node_add(t, NK_RESOURCE, id.p, title.p, NULL, hop);
-		ct_buf_free(&id);
-		ct_buf_free(&title);
-		return n;
+		if (key)
+			json_object_set_new(re, "credentials", json_pack("{s:s}", "accessKeyId", key));
+		json_object_set_new(j, "requestParameters", rp);
+		json_object_set_new(j, "responseElements", re);
+		free(ra);
+		free(sess);
+		free(name);
+		free(key);
+		return j;
 	}
-	return -1;
+	return load_raw(t, r->id);
+}
+
+/* The node an abused call acted on, from its detail: a node already
+ * known (a user the trace created, an instance it launched) or a
+ * resource named by the service and the detail; -1 for none. */
+static int resource_node(struct ct_trace *t, const struct evrow *r, int hop)
+{
+	const char *d = r->detail;
+	if (!d || !d[0])
+		return -1;
+	if (strncmp(d, "user=", 5) == 0) {
+		char u[256];
+		size_t n = strcspn(d + 5, " ");
+		if (n < sizeof(u)) {
+			memcpy(u, d + 5, n);
+			u[n] = 0;
+			int64_t *un = smap_get(&t->users, u);
+			if (un)
+				return (int)*un;
+		}
+	}
+	if (strncmp(d, "i-", 2) == 0 && !strchr(d, ' ')) {
+		struct ct_buf id = {0};
+		ct_buf_printf(&id, "i:%s", d);
+		int n = id.p ? node_get(t, id.p) : -1;
+		ct_buf_free(&id);
+		if (n >= 0)
+			return n;
+	}
+	const char *src = r->source ? r->source : "?";
+	size_t sl = strlen(src);
+	if (sl > 14 && strcmp(src + sl - 14, ".amazonaws.com") == 0)
+		sl -= 14;
+	struct ct_buf id = {0}, title = {0};
+	int n = -1;
+	if (ct_buf_printf(&id, "r:%.*s:%s", (int)sl, src, d) >= 0 &&
+	    ct_buf_printf(&title, "%.*s %s", (int)sl, src, d) >= 0)
+		n = node_add(t, NK_RESOURCE, id.p, title.p, NULL, hop);
+	else
+		nomem(t);
+	ct_buf_free(&id);
+	ct_buf_free(&title);
+	return n;
 }
 
 static bool denied(const char *code)
@@ -1307,9 +1243,9 @@ static int handle_event(struct ct_trace *t, const struct item *it, const struct 
 								   : "access key",
 		     r->ts, 1, r->ts, 0) < 0)
 		goto out;
-	if ((link || abused) && !(j = load_raw(t, r->id)) && t->err->code)
+	if (link && !(j = load_facts(t, r)) && t->err->code)
 		goto out;
-	event_detail(&detail, r, j);
+	event_detail(&detail, r);
 	if (row_add(t, CT_TRACE_EVENT, hop, it->via, r->ts, ident, r->akey, r->ip, r->name,
 		    detail.len ? detail.p : NULL, r->event_id) < 0)
 		goto out;
@@ -1335,7 +1271,7 @@ static int handle_event(struct ct_trace *t, const struct item *it, const struct 
 				goto out;
 		}
 	} else if (abused) {
-		int target = failed ? -1 : resource_node(t, j, hop);
+		int target = failed ? -1 : resource_node(t, r, hop);
 		if (target < 0 && t->err->code)
 			goto out;
 		if (target < 0 && (target = service_node(t, r->source, hop)) < 0)

@@ -60,12 +60,12 @@ int ct_buf_reserve(struct ct_buf *b, size_t extra)
 	size_t cap = b->cap ? b->cap : 256;
 	while (cap < b->len + extra + 1) {
 		if (cap > SIZE_MAX / 2)
-			return -1;
+			return b->oom = true, -1;
 		cap *= 2;
 	}
 	char *p = realloc(b->p, cap);
 	if (!p)
-		return -1;
+		return b->oom = true, -1;
 	b->p = p;
 	b->cap = cap;
 	return 0;
@@ -109,6 +109,7 @@ int ct_buf_printf(struct ct_buf *b, const char *fmt, ...)
 void ct_buf_reset(struct ct_buf *b)
 {
 	b->len = 0;
+	b->oom = false;
 	if (b->p)
 		b->p[0] = 0;
 }

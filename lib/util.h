@@ -17,6 +17,7 @@
 struct ct_buf {
 	char *p;
 	size_t len, cap;
+	bool oom; /* an append failed since the last reset */
 };
 
 int ct_buf_reserve(struct ct_buf *b, size_t extra);

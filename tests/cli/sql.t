@@ -170,7 +170,7 @@ $ ctscan sql -d i.db -o csv 'PRAGMA journal_mode; PRAGMA user_version'
 > wal
 >
 > user_version
-> 1
+> 2
 
 $ ctscan sql -d i.db -o csv "SELECT name FROM pragma_table_info('strs')"
 > name
