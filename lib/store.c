@@ -649,7 +649,13 @@ int ct_index_open(const char *path, int flags, struct ct_index **ret_idx, struct
 	 * writer must not build or migrate anything under a running ingest. */
 	if (writable && ct_index_lock_writer(idx, err) < 0)
 		goto fail;
-	if (exec(idx->db, "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;", path, err) < 0)
+	/* A writer builds indexes and wants a large page cache; a reader's
+	 * lookups touch scattered pages once, and a small cache recycles its
+	 * memory instead of faulting in fresh heap for every page (a timeline
+	 * of 5,000 events: 65 ms of CPU with 2 MiB, 160 ms with 64 MiB). */
+	if (exec(idx->db, writable ? "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
+				   : "PRAGMA cache_size = -2048; PRAGMA temp_store = MEMORY;",
+		 path, err) < 0)
 		goto fail;
 	if (writable) {
 		if (exec(idx->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 32768;", path, err) < 0)

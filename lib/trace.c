@@ -244,6 +244,53 @@ static void smap_free(struct smap *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/* id -> text of a dictionary table (names, strs, details), each id
+ * looked up once per trace: an event row is read as ids, not as a
+ * dozen joins */
+struct idmap {
+	int64_t *k; /* 0: empty */
+	char **v;
+	size_t cap, n;
+	sqlite3_stmt *get;
+};
+
+static void idmap_free(struct idmap *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->v[i]);
+	free(m->k);
+	free(m->v);
+	sqlite3_finalize(m->get);
+	memset(m, 0, sizeof(*m));
+}
+
+static int idmap_grow(struct idmap *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 1024;
+	int64_t *k = calloc(cap, sizeof(*k));
+	char **v = calloc(cap, sizeof(*v));
+	if (!k || !v) {
+		free(k);
+		free(v);
+		return -1;
+	}
+	for (size_t i = 0; i < m->cap; i++) {
+		if (!m->k[i])
+			continue;
+		size_t j = ((uint64_t)m->k[i] * 0x9e3779b97f4a7c15ULL) & (cap - 1);
+		while (k[j])
+			j = (j + 1) & (cap - 1);
+		k[j] = m->k[i];
+		v[j] = m->v[i];
+	}
+	free(m->k);
+	free(m->v);
+	m->k = k;
+	m->v = v;
+	m->cap = cap;
+	return 0;
+}
+
 /* a set of row ids (> 0) */
 struct iset {
 	int64_t *v;
@@ -394,6 +441,8 @@ struct ct_trace {
 	uint64_t rows_dropped;
 	int64_t first_ts, last_ts;
 	sqlite3_stmt *raw, *flow_by_id;
+	struct idmap names, strs, details;
+	bool inst_sessions; /* temp.trace_inst_sess is filled */
 	char *start_desc;
 	struct ct_err *err;
 };
@@ -662,50 +711,101 @@ struct evrow {
 	const char *name, *source, *event_id, *akey, *iarn, *itype, *uname, *ip, *ecode, *acct, *siarn, *siname,
 		*invby, *ipid, *emsg;
 	const char *detail, *link; /* computed at ingest (lib/detail.c) */
+	char eid[40];              /* event_id when kept as 16 bytes */
 };
+
+/* The text of id in a dictionary table (NULL for 0, NULL or unknown);
+ * NULL with t->err set when a lookup failed. */
+static const char *lookup_id(struct ct_trace *t, struct idmap *m, const char *table, sqlite3_stmt *row, int ci)
+{
+	if (sqlite3_column_type(row, ci) == SQLITE_NULL)
+		return NULL;
+	int64_t id = sqlite3_column_int64(row, ci);
+	if (id == 0)
+		return NULL;
+	if (m->cap) {
+		for (size_t j = ((uint64_t)id * 0x9e3779b97f4a7c15ULL) & (m->cap - 1); m->k[j]; j = (j + 1) & (m->cap - 1))
+			if (m->k[j] == id)
+				return m->v[j];
+	}
+	if (!m->get) {
+		char sql[64];
+		snprintf(sql, sizeof(sql), "SELECT s FROM %s WHERE id = ?", table);
+		if (sqlite3_prepare_v3(t->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &m->get, NULL) != SQLITE_OK)
+			return sql_fail(t, "events"), NULL;
+	}
+	sqlite3_bind_int64(m->get, 1, id);
+	char *v = NULL;
+	int rc = sqlite3_step(m->get);
+	if (rc == SQLITE_ROW && sqlite3_column_type(m->get, 0) != SQLITE_NULL && !(v = strdup(col(m->get, 0)))) {
+		sqlite3_reset(m->get);
+		return nomem(t);
+	}
+	sqlite3_reset(m->get);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_fail(t, "events"), NULL;
+	if ((m->n + 1) * 2 > m->cap && idmap_grow(m) < 0) {
+		free(v);
+		return nomem(t);
+	}
+	size_t j = ((uint64_t)id * 0x9e3779b97f4a7c15ULL) & (m->cap - 1);
+	while (m->k[j])
+		j = (j + 1) & (m->cap - 1);
+	m->k[j] = id;
+	m->v[j] = v;
+	m->n++;
+	return v;
+}
+
+static const char ev_select[] =
+	"SELECT e.id, e.ts, e.ename, e.esrc, e.event_id, e.akey, e.iarn, e.itype, e.uname, e.ip, e.ecode, e.acct,"
+	" e.siarn, e.siname, e.invby, e.ipid, e.emsg, e.detail, e.link FROM ev e";
 
 /* ev.event_id holds a canonical UUID as 16 bytes (ct_event_key): the
  * text again, as the events view shows it */
-#define EVENT_ID_SQL                                                                                  \
-	"CASE WHEN typeof(e.event_id) = 'blob' THEN lower(substr(hex(e.event_id), 1, 8) || '-' ||"    \
-	" substr(hex(e.event_id), 9, 4) || '-' || substr(hex(e.event_id), 13, 4) || '-' ||"         \
-	" substr(hex(e.event_id), 17, 4) || '-' || substr(hex(e.event_id), 21)) ELSE e.event_id END"
+static const char *event_id_text(sqlite3_stmt *st, int c, char out[40])
+{
+	if (sqlite3_column_type(st, c) == SQLITE_BLOB && sqlite3_column_bytes(st, c) == 16) {
+		const unsigned char *b = sqlite3_column_blob(st, c);
+		static const char hx[] = "0123456789abcdef";
+		char *p = out;
+		for (int i = 0; i < 16; i++) {
+			if (i == 4 || i == 6 || i == 8 || i == 10)
+				*p++ = '-';
+			*p++ = hx[b[i] >> 4];
+			*p++ = hx[b[i] & 15];
+		}
+		*p = 0;
+		return out;
+	}
+	return col(st, c);
+}
 
-static const char ev_select[] =
-	"SELECT e.id, e.ts, en.s, es.s, " EVENT_ID_SQL ", akey.s, iarn.s, itype.s, uname.s, ip.s,"
-	" ecode.s, acct.s, siarn.s, siname.s, invby.s, ipid.s, emsg.s, dt.s, e.link FROM ev e"
-	" JOIN names en ON en.id = e.ename JOIN names es ON es.id = e.esrc"
-	" LEFT JOIN strs akey ON akey.id = e.akey LEFT JOIN strs iarn ON iarn.id = e.iarn"
-	" LEFT JOIN strs itype ON itype.id = e.itype LEFT JOIN strs uname ON uname.id = e.uname"
-	" LEFT JOIN strs ip ON ip.id = e.ip LEFT JOIN strs ecode ON ecode.id = e.ecode"
-	" LEFT JOIN strs acct ON acct.id = e.acct LEFT JOIN strs siarn ON siarn.id = e.siarn"
-	" LEFT JOIN strs siname ON siname.id = e.siname LEFT JOIN strs invby ON invby.id = e.invby"
-	" LEFT JOIN strs ipid ON ipid.id = e.ipid LEFT JOIN strs emsg ON emsg.id = e.emsg"
-	" LEFT JOIN details dt ON dt.id = e.detail";
-
-static void evrow_read(sqlite3_stmt *st, struct evrow *r)
+/* Reads a row of ev_select; -1 when a dictionary lookup failed. */
+static int evrow_read(struct ct_trace *t, sqlite3_stmt *st, struct evrow *r)
 {
 	r->id = sqlite3_column_int64(st, 0);
 	r->ts = sqlite3_column_int64(st, 1);
-	r->name = col(st, 2);
-	r->source = col(st, 3);
-	r->event_id = col(st, 4);
-	r->akey = col(st, 5);
-	r->iarn = col(st, 6);
-	r->itype = col(st, 7);
-	r->uname = col(st, 8);
-	r->ip = col(st, 9);
-	r->ecode = col(st, 10);
-	r->acct = col(st, 11);
-	r->siarn = col(st, 12);
-	r->siname = col(st, 13);
-	r->invby = col(st, 14);
-	r->ipid = col(st, 15);
-	r->emsg = col(st, 16);
-	r->detail = col(st, 17);
+	r->name = lookup_id(t, &t->names, "names", st, 2);
+	r->source = lookup_id(t, &t->names, "names", st, 3);
+	r->event_id = event_id_text(st, 4, r->eid);
+	r->akey = lookup_id(t, &t->strs, "strs", st, 5);
+	r->iarn = lookup_id(t, &t->strs, "strs", st, 6);
+	r->itype = lookup_id(t, &t->strs, "strs", st, 7);
+	r->uname = lookup_id(t, &t->strs, "strs", st, 8);
+	r->ip = lookup_id(t, &t->strs, "strs", st, 9);
+	r->ecode = lookup_id(t, &t->strs, "strs", st, 10);
+	r->acct = lookup_id(t, &t->strs, "strs", st, 11);
+	r->siarn = lookup_id(t, &t->strs, "strs", st, 12);
+	r->siname = lookup_id(t, &t->strs, "strs", st, 13);
+	r->invby = lookup_id(t, &t->strs, "strs", st, 14);
+	r->ipid = lookup_id(t, &t->strs, "strs", st, 15);
+	r->emsg = lookup_id(t, &t->strs, "strs", st, 16);
+	r->detail = lookup_id(t, &t->details, "details", st, 17);
 	r->link = col(st, 18);
 	if (r->akey && !r->akey[0])
 		r->akey = NULL;
+	return t->err->code ? -1 : 0;
 }
 
 static bool eq(const char *a, const char *b)
@@ -1332,8 +1432,7 @@ static int run_events(struct ct_trace *t, const struct item *it, const char *whe
 	/* events are copied out before handle_event runs further queries */
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct evrow r;
-		evrow_read(st, &r);
-		if (handle_event(t, it, &r) < 0) {
+		if (evrow_read(t, st, &r) < 0 || handle_event(t, it, &r) < 0) {
 			sqlite3_finalize(st);
 			return -1;
 		}
@@ -1677,14 +1776,23 @@ static int process_instance(struct ct_trace *t, struct item *it)
 	/* interfaces attached later, in the whole index */
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(t->db,
-			       "SELECT e.id FROM ev e WHERE e.ename = (SELECT id FROM names WHERE s = 'AttachNetworkInterface')"
+			       "SELECT e.id, e.link FROM ev e WHERE e.ename = (SELECT id FROM names WHERE s = 'AttachNetworkInterface')"
 			       " AND e.ecode IS NULL ORDER BY e.ts, e.id",
 			       -1, &st, NULL) != SQLITE_OK)
 		return sql_fail(t, "attachments");
+	/* the link facts ingest kept (the verbatim record for an index that
+	 * has none) */
 	struct vec ids = {0};
-	while (sqlite3_step(st) == SQLITE_ROW)
-		if (vec_push(&ids, (void *)(intptr_t)sqlite3_column_int64(st, 0)) < 0)
+	int rc0;
+	while ((rc0 = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *j = sqlite3_column_type(st, 1) == SQLITE_TEXT ? json_loads(col(st, 1), 0, NULL) : NULL;
+		if (!j && vec_push(&ids, (void *)(intptr_t)sqlite3_column_int64(st, 0)) < 0)
 			break;
+		if (j && eq(jstr(j, "requestParameters.instanceId"), x->id) &&
+		    jstr(j, "requestParameters.networkInterfaceId"))
+			add_str(&x->enis, jstr(j, "requestParameters.networkInterfaceId"));
+		json_decref(j);
+	}
 	sqlite3_finalize(st);
 	for (size_t i = 0; i < ids.n; i++) {
 		json_t *j = load_raw(t, (int64_t)(intptr_t)ids.v[i]);
@@ -1710,7 +1818,20 @@ static int process_instance(struct ct_trace *t, struct item *it)
 	instance_sub(t, x);
 	/* the instance profile's role sessions: their session name is the instance id */
 	struct ct_buf w = {0};
-	ct_buf_printf(&w, "e.iarn IN (SELECT id FROM strs WHERE s GLOB 'arn:aws*:sts::*:assumed-role/*/' || ?1)");
+	if (!t->inst_sessions) {
+		/* every instance-role session ARN, by session name, once per trace
+		 * (a suffix match cannot use the strs index) */
+		if (sqlite3_exec(t->db,
+				 "CREATE TEMP TABLE IF NOT EXISTS trace_inst_sess(sess TEXT NOT NULL, id INTEGER NOT NULL);"
+				 "DELETE FROM temp.trace_inst_sess;"
+				 "INSERT INTO temp.trace_inst_sess SELECT replace(s, rtrim(s, replace(s, '/', '')), ''), id"
+				 " FROM strs WHERE s GLOB 'arn:aws*:sts::*:assumed-role/*/i-*';"
+				 "CREATE INDEX IF NOT EXISTS temp.trace_inst_sess_i ON trace_inst_sess(sess);",
+				 NULL, NULL, NULL) != SQLITE_OK)
+			return sql_fail(t, "instance sessions");
+		t->inst_sessions = true;
+	}
+	ct_buf_printf(&w, "e.iarn IN (SELECT id FROM temp.trace_inst_sess WHERE sess = ?1)");
 	int rc = w.p ? run_events(t, it, w.p, x->id, t->since, t->until) : (nomem(t), -1);
 	ct_buf_free(&w);
 	if (rc < 0)
@@ -2234,6 +2355,9 @@ void ct_trace_free(struct ct_trace *t)
 	smap_free(&t->flowed);
 	free(t->seen.v);
 	sqlite3_finalize(t->raw);
+	idmap_free(&t->names);
+	idmap_free(&t->strs);
+	idmap_free(&t->details);
 	sqlite3_finalize(t->flow_by_id);
 	free(t->start_desc);
 	free(t);
