@@ -6,6 +6,7 @@
 
 #include "check.h"
 #include "cloudtrail.h"
+#include "detail.h"
 #include "input.h"
 #include "util.h"
 
@@ -21,6 +22,7 @@ struct got {
 	int64_t ts[64];
 	char *raw[64];
 	size_t raw_len[64];
+	char detail[64][300], link[64][600]; /* ct_detail_compute */
 	int ndiag;
 	char diag[32][300];
 	uint64_t diag_n[32];
@@ -60,6 +62,13 @@ static int on_ev(void *ud, const struct ct_event *ev, struct ct_err *err)
 	g->ts[i] = ev->ts;
 	g->raw[i] = ct_strndup(ev->raw, ev->raw_len);
 	g->raw_len[i] = ev->raw_len;
+	struct ct_buf d = {0}, l = {0};
+	if (ct_detail_compute(ev, &d, &l) == 0) {
+		snprintf(g->detail[i], sizeof(g->detail[i]), "%s", d.p ? d.p : "");
+		snprintf(g->link[i], sizeof(g->link[i]), "%s", l.p ? l.p : "");
+	}
+	ct_buf_free(&d);
+	ct_buf_free(&l);
 	return 0;
 }
 
@@ -387,11 +396,82 @@ static void streaming(void)
 	ct_buf_free(&expect);
 }
 
+/* The one-line detail and the link facts computed at ingest. */
+#define EV(src, name, rest) \
+	"{\"eventTime\":\"2024-01-01T00:00:00Z\",\"eventSource\":\"" src "\",\"eventName\":\"" name "\"" rest "}\n"
+static void details(void)
+{
+	struct got g;
+	struct ct_read_stats st;
+	struct ct_err e;
+	const char *text =
+		/* 0: S3, escapes decoded */
+		EV("s3.amazonaws.com", "GetObject", ",\"requestParameters\":{\"bucketName\":\"b\",\"key\":\"a\\/b c\\u00e9\"}")
+		/* 1: security group rules, every kind of source, a port range */
+		EV("ec2.amazonaws.com", "AuthorizeSecurityGroupIngress",
+		   ",\"requestParameters\":{\"groupId\":\"sg-1\",\"ipPermissions\":{\"items\":["
+		   "{\"ipProtocol\":\"tcp\",\"fromPort\":22,\"toPort\":22,\"ipRanges\":{\"items\":[{\"cidrIp\":\"0.0.0.0/0\"}]}},"
+		   "{\"ipProtocol\":\"-1\",\"ipv6Ranges\":{\"items\":[{\"cidrIpv6\":\"::/0\"}]},"
+		   "\"groups\":{\"items\":[{\"groupId\":\"sg-2\"}]}},"
+		   "{\"ipProtocol\":\"udp\",\"fromPort\":53,\"toPort\":54}]}}")
+		/* 2: STS with plain values: everything is in the detail, no link */
+		EV("sts.amazonaws.com", "AssumeRole",
+		   ",\"requestParameters\":{\"roleArn\":\"arn:aws:iam::1:role/R\",\"roleSessionName\":\"s\"},"
+		   "\"responseElements\":{\"credentials\":{\"accessKeyId\":\"ASIAX\"}}")
+		/* 3: a session name with a space cannot be read back: link kept */
+		EV("sts.amazonaws.com", "AssumeRole",
+		   ",\"requestParameters\":{\"roleArn\":\"arn:aws:iam::1:role/R\",\"roleSessionName\":\"a b\"},"
+		   "\"responseElements\":{\"credentials\":{\"accessKeyId\":\"ASIAY\"}}")
+		/* 4: KMS falls back to the resource ARN */
+		EV("kms.amazonaws.com", "Decrypt", ",\"requestParameters\":null,\"resources\":[{\"ARN\":\"arn:k\"}]")
+		/* 5: console login */
+		EV("signin.amazonaws.com", "ConsoleLogin",
+		   ",\"responseElements\":{\"ConsoleLogin\":\"Success\"},\"additionalEventData\":{\"MFAUsed\":\"No\"}")
+		/* 6: other services: null skipped, true is 1 */
+		EV("x.amazonaws.com", "Do", ",\"requestParameters\":{\"name\":null,\"bucketName\":true}")
+		/* 7: IAM: the key from the response, link kept */
+		EV("iam.amazonaws.com", "CreateAccessKey",
+		   ",\"requestParameters\":{\"userName\":\"u\"},\"responseElements\":{\"accessKey\":{\"accessKeyId\":\"AKIAZ\"}}")
+		/* 8: nothing to say */
+		EV("ec2.amazonaws.com", "DescribeRegions", "");
+	CHECK_INT(read_str(text, &g, &st, &e), CT_RD_OK);
+	CHECK_INT(g.n, 9);
+	CHECK_STR(g.detail[0], "b/a/b c\xc3\xa9");
+	CHECK_STR(g.detail[1], "sg-1 tcp/22 from 0.0.0.0/0; all from ::/0,sg-2; udp/53-54");
+	CHECK_STR(g.detail[2], "arn:aws:iam::1:role/R session=s -> ASIAX");
+	CHECK_STR(g.link[2], "");
+	CHECK_STR(g.detail[3], "arn:aws:iam::1:role/R session=a b -> ASIAY");
+	CHECK_STR(g.link[3], "{\"requestParameters\":{\"roleArn\":\"arn:aws:iam::1:role/R\",\"roleSessionName\":\"a b\"},"
+			     "\"responseElements\":{\"credentials\":{\"accessKeyId\":\"ASIAY\"}}}");
+	CHECK_STR(g.detail[4], "arn:k");
+	CHECK_STR(g.detail[5], "Success mfa=No");
+	CHECK_STR(g.detail[6], "1");
+	CHECK_STR(g.detail[7], "user=u key=AKIAZ");
+	CHECK_STR(g.link[7], "{\"requestParameters\":{\"userName\":\"u\"},"
+			     "\"responseElements\":{\"accessKey\":{\"accessKeyId\":\"AKIAZ\"}}}");
+	CHECK_STR(g.detail[8], "");
+	got_free(&g);
+
+	char *ra, *se, *nm, *key;
+	CHECK_INT(ct_detail_sts_parse("arn:aws:iam::1:role/R session=s -> ASIAX", &ra, &se, &nm, &key), 0);
+	CHECK_STR(ra, "arn:aws:iam::1:role/R");
+	CHECK_STR(se, "s");
+	CHECK(nm == NULL);
+	CHECK_STR(key, "ASIAX");
+	free(ra), free(se), free(nm), free(key);
+	CHECK_INT(ct_detail_sts_parse("name=bob -> ASIAF", &ra, &se, &nm, &key), 0);
+	CHECK(ra == NULL && se == NULL);
+	CHECK_STR(nm, "bob");
+	CHECK_STR(key, "ASIAF");
+	free(ra), free(se), free(nm), free(key);
+}
+
 int main(void)
 {
 	shapes();
 	bad();
 	edges();
 	streaming();
+	details();
 	return check_done();
 }

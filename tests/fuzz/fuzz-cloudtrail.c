@@ -4,6 +4,7 @@
 #include "fuzz.h"
 
 #include "cloudtrail.h"
+#include "detail.h"
 #include "json.h"
 
 struct seen {
@@ -25,6 +26,25 @@ static int on_event(void *ud, const struct ct_event *ev, struct ct_err *err)
 			fuzz_touch(ev->f[i].s, ev->f[i].len);
 	for (int i = 0; i < CT_EB_COUNT; i++)
 		FUZZ_CHECK(ev->b[i] >= -1 && ev->b[i] <= 1);
+	/* the bodies are valid JSON inside the record; the detail and link
+	 * facts computed from them; the link facts are valid JSON */
+	for (int i = 0; i < CT_EJ_COUNT; i++)
+		if (ev->j[i].s) {
+			FUZZ_CHECK(ev->j[i].s >= ev->raw && ev->j[i].s + ev->j[i].len <= ev->raw + ev->raw_len);
+			FUZZ_CHECK(ct_json_valid(ev->j[i].s, ev->j[i].len));
+		}
+	struct ct_buf d = {0}, l = {0};
+	FUZZ_CHECK(ct_detail_compute(ev, &d, &l) == 0);
+	if (d.len)
+		fuzz_touch(d.p, d.len);
+	FUZZ_CHECK(!l.len || ct_json_valid(l.p, l.len));
+	if (d.len) {
+		char *ra, *se, *nm, *key;
+		FUZZ_CHECK(ct_detail_sts_parse(d.p, &ra, &se, &nm, &key) == 0);
+		free(ra), free(se), free(nm), free(key);
+	}
+	ct_buf_free(&d);
+	ct_buf_free(&l);
 	return 0;
 }
 
