@@ -247,7 +247,9 @@ int ct_event_key_pack(const char *s, size_t len, unsigned char out[16])
 }
 
 /* ct_event_key(text): the stored form of an event id, for lookups on
- * ev.event_id (an index lookup, unlike events.event_id = ?). */
+ * ev.event_id (an index lookup, unlike events.event_id = ?).  A UUID in
+ * capitals gives the same key as in lower case, as CloudTrail writes it;
+ * an id kept as text is matched with `event_id IN (ct_event_key(?), ?)`. */
 static void fn_event_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	(void)argc;
@@ -256,6 +258,12 @@ static void fn_event_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		return;
 	size_t len = (size_t)sqlite3_value_bytes(argv[0]);
 	unsigned char b[16];
+	char low[36];
+	if (len == 36) { /* an id typed or pasted in capitals finds the same event */
+		for (size_t i = 0; i < 36; i++)
+			low[i] = (char)(s[i] >= 'A' && s[i] <= 'F' ? s[i] - 'A' + 'a' : s[i]);
+		s = low;
+	}
 	if (ct_event_key_pack(s, len, b) == 16)
 		sqlite3_result_blob(ctx, b, 16, SQLITE_TRANSIENT);
 	else

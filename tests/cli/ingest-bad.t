@@ -38,6 +38,10 @@ $ ctscan show -d bad.db 0a6f5d2e-1111-4a3b-9c8d-000000000004 | head -c 40; echo
 > {"eventVersion":"1.08","userIdentity":{"
 
 # the records after a 100 MB string and 100,000 levels of nesting are kept
+# an id typed in capitals finds the same event
+$ ctscan show -d bad.db 0A6F5D2E-1111-4A3B-9C8D-000000000004 | head -c 40; echo
+> {"eventVersion":"1.08","userIdentity":{"
+
 $ ctscan show -d bad.db 0a6f5d2e-1111-4a3b-9c8d-000000000083 0a6f5d2e-1111-4a3b-9c8d-000000000086 | wc -l
 > 2
 

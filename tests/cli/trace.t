@@ -342,3 +342,6 @@ $ ctscan trace -d i.db --event-id 00000000-0000-0000-0000-000000000000
 ? 2
 ! ctscan: no event '00000000-0000-0000-0000-000000000000' in the index
 
+# an event id in capitals finds the same event
+$ ctscan trace -q -d i.db --event-id 8B8E93E4-B76D-4DA7-9340-4B3F048A1888 --depth 0 -o tsv | awk -F'\t' '$9 == "start" {print $7, $10}'
+> RunInstances 8b8e93e4-b76d-4da7-9340-4b3f048a1888
