@@ -809,7 +809,7 @@ struct dict {
 	size_t tab_cap, tab_n;
 	struct ct_buf arena;
 	sqlite3_stmt *get, *ins;
-	size_t max_arena; /* 0: 256 MiB */
+	size_t max_n, max_arena; /* memory bound: 0 for DICT_MAX entries, 64 MiB of text */
 };
 
 #define FLOW_STMTS 8
@@ -970,7 +970,7 @@ static void dict_free(struct dict *d)
 
 static int dict_put(struct dict *d, uint64_t h, const char *s, size_t len, int64_t id)
 {
-	if (d->tab_n >= DICT_MAX || d->arena.len > (d->max_arena ? d->max_arena : 256u << 20))
+	if (d->tab_n >= (d->max_n ? d->max_n : DICT_MAX) || d->arena.len > (d->max_arena ? d->max_arena : 64u << 20))
 		dict_clear(d); /* bounded memory: fall back to SQL lookups */
 	if ((d->tab_n + 1) * 2 > d->tab_cap && dict_resize(d, d->tab_cap * 2) < 0)
 		return -1;
@@ -1061,7 +1061,8 @@ static int dict_open(struct ct_writer *w, struct dict *d, const char *table, str
  * the memory bound is simply stored again). */
 static int details_open(struct ct_writer *w, struct ct_err *err)
 {
-	w->details.max_arena = 32u << 20;
+	w->details.max_n = 1u << 18;
+	w->details.max_arena = 16u << 20;
 	if (dict_resize(&w->details, 1 << 12) < 0)
 		return ct_err_set(err, CT_E_NOMEM, w->idx->path, 0, "out of memory");
 	return prep(w, "INSERT INTO details(s) VALUES(?)", &w->details.ins, err);
