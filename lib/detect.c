@@ -769,17 +769,24 @@ static struct jx *jx_build(sqlite3 **dbs, int ndbs, const struct job *jobs, size
 	struct jx *x = calloc(1, sizeof(*x));
 	struct jx_part *parts = calloc((size_t)ndbs, sizeof(*parts));
 	struct ct_buf names = {0}, sql = {0};
+	size_t readers = 0;
 	ct_buf_printf(&names, "[");
 	for (size_t i = 0; x && i < n; i++) {
 		unsigned cols = 0;
 		for (size_t c = 0; c < JX_NCOLS; c++)
 			if (mentions(jobs[i].r->sql, jx_cols[c][0]))
 				cols |= 1u << c;
-		if (cols)
+		if (cols) {
 			quoted_words(jobs[i].r->sql, &names);
+			readers++;
+		}
 		x->cols |= cols;
 	}
 	ct_buf_printf(&names, "]");
+	/* one rule alone may read the JSON of a few of the events it names
+	 * (those it reports): extracting all of them would cost it more */
+	if (readers < 2)
+		goto fail;
 	int64_t lo = 0, hi = 0;
 	sqlite3_stmt *st;
 	if (!x || !parts || !names.p || !x->cols ||
