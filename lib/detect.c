@@ -53,13 +53,145 @@ static int exec_sql(sqlite3 *db, const char *sql, struct ct_err *err)
 	return 0;
 }
 
+/* ---- the shared JSON pass ----
+ *
+ * The JSON columns of `events` (request_parameters, ...) are json_extract
+ * over the verbatim record, which lives in a 256 KiB zlib block: reading
+ * one record inflates its block.  The events a rule reads JSON from are
+ * spread over nearly every block, so each such rule used to inflate most
+ * of the index again.  Before the rules run, one pass in block order (split
+ * across the worker connections) extracts those columns for the events
+ * whose name a JSON-reading rule quotes ('GetParameter', 'ConsoleLogin',
+ * ...); the rule connections' events view takes a cached value when there
+ * is one and reads the record otherwise, so a rule sees exactly the same
+ * values either way.  The names are only a guess at what rules will read:
+ * a wrong guess costs time, never a different result.  The cache is read
+ * only while the rules run and is bounded by JX_MAX_BYTES. */
+
+static const char *const jx_cols[][2] = {
+	{"request_parameters", "requestParameters"},
+	{"response_elements", "responseElements"},
+	{"additional_event_data", "additionalEventData"},
+	{"resources", "resources"},
+};
+#define JX_NCOLS CT_ARRAY_SIZE(jx_cols)
+#define JX_MAX_BYTES ((size_t)256 << 20)
+
+struct jx_ent {
+	int64_t id;
+	sqlite3_value *v[JX_NCOLS]; /* NULL: SQL NULL */
+};
+
+struct jx {
+	unsigned cols; /* bit i: jx_cols[i] is cached */
+	struct jx_ent *ents; /* ascending id */
+	size_t n;
+};
+
+static void jx_free(struct jx *x)
+{
+	if (!x)
+		return;
+	for (size_t i = 0; i < x->n; i++)
+		for (size_t c = 0; c < JX_NCOLS; c++)
+			sqlite3_value_free(x->ents[i].v[c]);
+	free(x->ents);
+	free(x);
+}
+
+static const struct jx_ent *jx_find(const struct jx *x, int64_t id)
+{
+	size_t lo = 0, hi = x ? x->n : 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (x->ents[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < (x ? x->n : 0) && x->ents[lo].id == id ? &x->ents[lo] : NULL;
+}
+
+/* ct_jx_has(id): whether the event's JSON columns are cached */
+static void fn_jx_has(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	sqlite3_result_int(ctx, jx_find(sqlite3_user_data(ctx), sqlite3_value_int64(argv[0])) != NULL);
+}
+
+/* ct_jx(id, column): the cached value, with json_extract's subtype */
+static void fn_jx(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const struct jx_ent *e = jx_find(sqlite3_user_data(ctx), sqlite3_value_int64(argv[0]));
+	int c = sqlite3_value_int(argv[1]);
+	if (!e || c < 0 || (size_t)c >= JX_NCOLS || !e->v[c])
+		return;
+	sqlite3_result_value(ctx, e->v[c]);
+	unsigned st = sqlite3_value_subtype(e->v[c]);
+	if (st)
+		sqlite3_result_subtype(ctx, st);
+}
+
+static int jx_register(sqlite3 *db, struct jx *x)
+{
+	int rc = sqlite3_create_function_v2(db, "ct_jx_has", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, x, fn_jx_has,
+					    NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function_v2(db, "ct_jx", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, x, fn_jx, NULL,
+						NULL, NULL);
+	return rc;
+}
+
+/* s with every `from` replaced by `to`; NULL when out of memory */
+static char *replace_all(const char *s, const char *from, const char *to)
+{
+	struct ct_buf b = {0};
+	size_t fl = strlen(from);
+	for (const char *p; (p = strstr(s, from)); s = p + fl) {
+		ct_buf_append(&b, s, (size_t)(p - s));
+		ct_buf_printf(&b, "%s", to);
+	}
+	ct_buf_printf(&b, "%s", s);
+	return b.p;
+}
+
+#define RECORD_EXPR "ct_record(e.blk, e.boff, e.blen)"
+
+/* The events view's SELECT: JSON columns from the cache when x has them. */
+static char *events_select(const struct jx *x)
+{
+	char *sel = ct_store_events_sql("@RECORD@");
+	for (size_t c = 0; sel && x && c < JX_NCOLS; c++) {
+		if (!(x->cols & 1u << c))
+			continue;
+		char from[128], to[320];
+		snprintf(from, sizeof(from), "json_extract(@RECORD@, '$.%s')", jx_cols[c][1]);
+		snprintf(to, sizeof(to),
+			 "CASE WHEN ct_jx_has(e.id) THEN ct_jx(e.id, %zu) ELSE json_extract(" RECORD_EXPR
+			 ", '$.%s') END",
+			 c, jx_cols[c][1]);
+		char *t = replace_all(sel, from, to);
+		free(sel);
+		sel = t;
+	}
+	char *t = sel ? replace_all(sel, "@RECORD@", RECORD_EXPR) : NULL;
+	free(sel);
+	return t;
+}
+
 /* Narrows events, flows and ev to [since, until) for this connection:
  * rules that read the base table ev (dictionary ids instead of strings)
  * see the same window as those that read events.  The whole index needs
- * no temp.ev, which keeps the planner's view of ev exactly the table's. */
-static int set_window(sqlite3 *db, int64_t since, int64_t until, struct ct_err *err)
+ * no temp.ev, which keeps the planner's view of ev exactly the table's.
+ * x, when not NULL, is the shared JSON pass the events view reads. */
+static int set_window(sqlite3 *db, int64_t since, int64_t until, const struct jx *x, struct ct_err *err)
 {
-	char *sel = ct_store_events_sql("ct_record(e.blk, e.boff, e.blen)");
+	if (jx_register(db, (struct jx *)x) != SQLITE_OK)
+		return ct_err_set(err, CT_E_SYSTEM, "", 0, "%s", sqlite3_errmsg(db));
+	char *sel = events_select(x);
+	if (!sel)
+		return ct_err_set(err, CT_E_NOMEM, "", 0, "out of memory");
 	struct ct_buf b = {0};
 	bool whole = since <= INT64_MIN / 2 && until >= INT64_MAX / 2;
 	ct_buf_printf(&b, "DROP VIEW IF EXISTS temp.ev;");
@@ -541,12 +673,183 @@ static int open_reader(struct ct_index *idx, const struct ct_detect_opts *o, str
 	/* the pages of a large index are read once by each reader: mapping
 	 * them saves a copy per page */
 	if (exec_sql(ct_index_db(r), "PRAGMA mmap_size = 4294967296", err) < 0 ||
-	    set_window(ct_index_db(r), o->since_ms, o->until_ms, err) < 0) {
+	    set_window(ct_index_db(r), o->since_ms, o->until_ms, NULL, err) < 0) {
 		ct_index_free(r);
 		return -1;
 	}
 	*ret = r;
 	return 0;
+}
+
+/* Whether sql has `word` as a whole identifier. */
+static bool mentions(const char *sql, const char *word)
+{
+	size_t wl = strlen(word);
+	for (const char *p = sql; (p = strstr(p, word)); p += wl) {
+		bool before = p > sql && (isalnum((unsigned char)p[-1]) || p[-1] == '_');
+		bool after = isalnum((unsigned char)p[wl]) || p[wl] == '_';
+		if (!before && !after)
+			return true;
+	}
+	return false;
+}
+
+/* Appends the rule's quoted words (candidate event names) to a JSON array. */
+static void quoted_words(const char *sql, struct ct_buf *arr)
+{
+	for (const char *p = sql; (p = strchr(p, '\'')); p++) {
+		const char *q = ++p;
+		while (*q && (isalnum((unsigned char)*q) || *q == '_'))
+			q++;
+		if (*q == '\'' && q > p)
+			ct_buf_printf(arr, "%s\"%.*s\"", arr->len > 1 ? "," : "", (int)(q - p), p);
+		p = *q == '\'' ? q : q - 1;
+		if (!*p)
+			break;
+	}
+}
+
+struct jx_part {
+	sqlite3 *db;
+	const char *sql, *names;
+	int64_t lo, hi; /* ids [lo, hi) */
+	size_t ncols, max_bytes, bytes;
+	struct jx_ent *ents;
+	size_t n, cap;
+	pthread_t thread;
+	bool started;
+};
+
+/* One part of the shared pass: events in id order, which is block order. */
+static void *jx_scan(void *arg)
+{
+	struct jx_part *p = arg;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(p->db, p->sql, -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(st, 1, p->lo);
+	sqlite3_bind_int64(st, 2, p->hi);
+	sqlite3_bind_text(st, 3, p->names, -1, SQLITE_STATIC);
+	while (p->bytes < p->max_bytes && sqlite3_step(st) == SQLITE_ROW) {
+		if (p->n == p->cap) {
+			size_t cap = p->cap ? 2 * p->cap : 1024;
+			struct jx_ent *e = realloc(p->ents, cap * sizeof(*e));
+			if (!e)
+				break;
+			p->ents = e;
+			p->cap = cap;
+		}
+		struct jx_ent *e = &p->ents[p->n];
+		memset(e, 0, sizeof(*e));
+		e->id = sqlite3_column_int64(st, 0);
+		bool ok = true;
+		for (size_t c = 0; c < p->ncols && ok; c++) {
+			sqlite3_value *v = sqlite3_column_value(st, (int)c + 1);
+			if (sqlite3_value_type(v) == SQLITE_NULL)
+				continue;
+			ok = (e->v[c] = sqlite3_value_dup(v)) != NULL;
+			p->bytes += (size_t)sqlite3_value_bytes(v) + 64;
+		}
+		if (!ok) {
+			for (size_t c = 0; c < p->ncols; c++)
+				sqlite3_value_free(e->v[c]);
+			break;
+		}
+		p->n++;
+	}
+	sqlite3_finalize(st);
+	return NULL;
+}
+
+/* The shared JSON pass over dbs (one part each, run at once); NULL when no
+ * selected rule reads the JSON columns or on failure (the rules then read
+ * the records themselves). */
+static struct jx *jx_build(sqlite3 **dbs, int ndbs, const struct job *jobs, size_t n)
+{
+	struct jx *x = calloc(1, sizeof(*x));
+	struct jx_part *parts = calloc((size_t)ndbs, sizeof(*parts));
+	struct ct_buf names = {0}, sql = {0};
+	size_t readers = 0;
+	ct_buf_printf(&names, "[");
+	for (size_t i = 0; x && i < n; i++) {
+		unsigned cols = 0;
+		for (size_t c = 0; c < JX_NCOLS; c++)
+			if (mentions(jobs[i].r->sql, jx_cols[c][0]))
+				cols |= 1u << c;
+		if (cols) {
+			quoted_words(jobs[i].r->sql, &names);
+			readers++;
+		}
+		x->cols |= cols;
+	}
+	ct_buf_printf(&names, "]");
+	/* one rule alone may read the JSON of a few of the events it names
+	 * (those it reports): extracting all of them would cost it more */
+	if (readers < 2)
+		goto fail;
+	int64_t lo = 0, hi = 0;
+	sqlite3_stmt *st;
+	if (!x || !parts || !names.p || !x->cols ||
+	    sqlite3_prepare_v2(dbs[0], "SELECT min(id), max(id) + 1 FROM main.ev", -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		lo = sqlite3_column_int64(st, 0);
+		hi = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	/* every column, cached or not, keeps its place: ct_jx(id, c) */
+	ct_buf_printf(&sql, "SELECT e.id");
+	for (size_t c = 0; c < JX_NCOLS; c++)
+		if (x->cols & 1u << c)
+			ct_buf_printf(&sql, ", json_extract(" RECORD_EXPR ", '$.%s')", jx_cols[c][1]);
+		else
+			ct_buf_printf(&sql, ", NULL");
+	/* +ename: the rowid range in id order, so that each block is inflated once */
+	ct_buf_printf(&sql, " FROM ev e WHERE +e.ename IN (SELECT id FROM names WHERE s IN"
+			    " (SELECT value FROM json_each(?3))) AND e.id >= ?1 AND e.id < ?2");
+	if (!sql.p)
+		goto fail;
+	int64_t step = (hi - lo + ndbs - 1) / ndbs;
+	for (int i = 0; i < ndbs; i++) {
+		parts[i] = (struct jx_part){.db = dbs[i], .sql = sql.p, .names = names.p, .ncols = JX_NCOLS,
+					    .lo = lo + step * i, .hi = i == ndbs - 1 ? hi : lo + step * (i + 1),
+					    .max_bytes = JX_MAX_BYTES / (size_t)ndbs};
+		if (i > 0)
+			parts[i].started = pthread_create(&parts[i].thread, NULL, jx_scan, &parts[i]) == 0;
+	}
+	jx_scan(&parts[0]);
+	for (int i = 1; i < ndbs; i++) {
+		if (parts[i].started)
+			pthread_join(parts[i].thread, NULL);
+		else
+			jx_scan(&parts[i]);
+	}
+	size_t total = 0;
+	for (int i = 0; i < ndbs; i++)
+		total += parts[i].n;
+	x->ents = malloc((total ? total : 1) * sizeof(*x->ents));
+	for (int i = 0; i < ndbs; i++) {
+		if (x->ents)
+			memcpy(x->ents + x->n, parts[i].ents, parts[i].n * sizeof(*x->ents));
+		else
+			for (size_t k = 0; k < parts[i].n; k++)
+				for (size_t c = 0; c < JX_NCOLS; c++)
+					sqlite3_value_free(parts[i].ents[k].v[c]);
+		x->n += x->ents ? parts[i].n : 0;
+		free(parts[i].ents);
+	}
+	if (!x->ents)
+		goto fail;
+	free(parts);
+	ct_buf_free(&names);
+	ct_buf_free(&sql);
+	return x;
+fail:
+	free(parts);
+	ct_buf_free(&names);
+	ct_buf_free(&sql);
+	jx_free(x);
+	return NULL;
 }
 
 /* Runs the jobs on up to `nthreads` threads; with one, on db in this thread. */
@@ -556,27 +859,45 @@ static void run_jobs(struct ct_index *idx, sqlite3 *db, struct job *jobs, size_t
 	size_t *order = malloc((n ? n : 1) * sizeof(*order));
 	struct worker *w = nthreads > 1 ? calloc((size_t)nthreads, sizeof(*w)) : NULL;
 	struct ct_index **readers = nthreads > 1 ? calloc((size_t)nthreads, sizeof(*readers)) : NULL;
+	sqlite3 **dbs = calloc((size_t)nthreads, sizeof(*dbs));
 	if (!order || !w || !readers)
 		nthreads = 1;
 	if (order)
 		cost_order(jobs, n, order);
 	struct pool p = {.jobs = jobs, .order = order, .n = n, .o = o};
-	int started = 0;
-	if (nthreads > 1) {
+	int ndbs = 0;
+	for (int i = 0; dbs && nthreads > 1 && i < nthreads; i++) {
+		struct ct_err e = {0};
+		if (open_reader(idx, o, &readers[i], &e) < 0)
+			break;
+		dbs[ndbs++] = ct_index_db(readers[i]);
+	}
+	if (dbs && !ndbs)
+		dbs[ndbs++] = db;
+	/* the JSON columns the rules read, extracted once for all of them */
+	struct jx *x = dbs ? jx_build(dbs, ndbs, jobs, n) : NULL;
+	for (int i = 0; x && i < ndbs; i++) {
+		struct ct_err e = {0};
+		if (set_window(dbs[i], o->since_ms, o->until_ms, x, &e) < 0) {
+			for (int k = 0; k <= i; k++)
+				set_window(dbs[k], o->since_ms, o->until_ms, NULL, NULL);
+			jx_free(x);
+			x = NULL;
+		}
+	}
+	if (dbs && dbs[0] != db) {
 		pthread_mutex_init(&p.mu, NULL);
-		for (int i = 0; i < nthreads; i++) {
-			struct ct_err e = {0};
-			if (open_reader(idx, o, &readers[i], &e) < 0)
-				break;
+		int started = 0;
+		for (int i = 0; i < ndbs; i++) {
 			w[i].p = &p;
-			w[i].db = ct_index_db(readers[i]);
+			w[i].db = dbs[i];
 			if (pthread_create(&w[i].thread, NULL, worker_main, &w[i]) != 0)
 				break;
 			w[i].started = true;
 			started++;
 		}
-		/* whatever no worker took runs here, on the caller's connection */
-		struct worker self = {.p = &p, .db = db};
+		/* whatever no worker took runs here, on a reader */
+		struct worker self = {.p = &p, .db = dbs[0]};
 		if (!started)
 			worker_main(&self);
 		for (int i = 0; i < nthreads; i++)
@@ -587,8 +908,12 @@ static void run_jobs(struct ct_index *idx, sqlite3 *db, struct job *jobs, size_t
 		for (size_t i = 0; i < n; i++)
 			run_job(db, &jobs[order ? order[i] : i], o);
 	}
+	if (x && dbs && dbs[0] == db)
+		set_window(db, o->since_ms, o->until_ms, NULL, NULL);
 	for (int i = 0; readers && i < nthreads; i++)
 		ct_index_free(readers[i]);
+	jx_free(x);
+	free(dbs);
 	free(readers);
 	free(w);
 	free(order);
@@ -611,7 +936,7 @@ int ct_detect_run(struct ct_index *idx, const struct ct_ruleset *rs, const struc
 		if (!eq || eq == o->sets[s])
 			return ct_err_set(err, CT_E_USAGE, "", 0, "--set takes NAME=VALUE, not '%s'", o->sets[s]);
 	}
-	if (set_window(db, o->since_ms, o->until_ms, err) < 0)
+	if (set_window(db, o->since_ms, o->until_ms, NULL, err) < 0)
 		return -1;
 	/* the lists the rules consult are committed first: the readers see them */
 	if (exec_sql(db, "BEGIN IMMEDIATE", err) < 0)
@@ -727,7 +1052,7 @@ out:
 		job_clear(&jobs[i]);
 	free(jobs);
 	/* back to the whole index for whatever the caller does next */
-	set_window(db, INT64_MIN / 2, INT64_MAX / 2, NULL);
+	set_window(db, INT64_MIN / 2, INT64_MAX / 2, NULL, NULL);
 	if (ret)
 		*ret = res;
 	return rc;

@@ -9,32 +9,47 @@
 -- tags: credentials, access-keys, anomaly
 -- allowlist: principal, ip
 -- param: baseline_days = 7 | days after a key's first activity whose addresses count as known
-WITH k AS MATERIALIZED (
-  SELECT id, event_ts, event_time, event_id, event_name, error_code, recipient_account_id, aws_region,
-         identity_arn, user_name, access_key_id, source_ip_address
-  FROM events
-  WHERE id IN (SELECT e.id FROM ev e WHERE e.akey IN (SELECT id FROM strs WHERE s GLOB 'AKIA*'))
-    AND access_key_id GLOB 'AKIA*'
-    AND (source_ip_address GLOB '[0-9]*.[0-9]*.[0-9]*.[0-9]*' OR source_ip_address GLOB '*:*:*')
-    AND source_ip_address NOT GLOB '*amazonaws.com'
-    AND NOT EXISTS (SELECT 1 FROM allowlist a WHERE a.kind = 'principal'
-                    AND a.value IN (identity_arn, user_name, session_issuer_arn, session_issuer_user_name))
+-- The rule works on ev's dictionary ids (the AKIA keys and the literal addresses are sets of ids, built
+-- once from strs): long-term keys make a large share of the calls, and a string per column per call
+-- costs more than all the rest.  The strings are taken only for the calls it reports.
+WITH allow_who AS MATERIALIZED (
+  SELECT id FROM strs WHERE s IN (SELECT value FROM allowlist WHERE kind = 'principal')
+),
+akia AS MATERIALIZED (SELECT id FROM strs WHERE s GLOB 'AKIA*'),
+-- literal addresses (not "AWS Internal" or service host names)
+addr AS MATERIALIZED (
+  SELECT id FROM strs
+  WHERE (s GLOB '[0-9]*.[0-9]*.[0-9]*.[0-9]*' OR s GLOB '*:*:*') AND s NOT GLOB '*amazonaws.com'
+),
+k AS MATERIALIZED (
+  SELECT e.id, e.ts AS event_ts, e.akey, e.ip
+  FROM ev e
+  WHERE e.akey IN (SELECT id FROM akia)
+    AND +e.ip IN (SELECT id FROM addr)
+    AND coalesce(e.iarn, 0) NOT IN (SELECT id FROM allow_who)
+    AND coalesce(e.uname, 0) NOT IN (SELECT id FROM allow_who)
+    AND coalesce(e.siarn, 0) NOT IN (SELECT id FROM allow_who)
+    AND coalesce(e.siname, 0) NOT IN (SELECT id FROM allow_who)
 ),
 keys AS (
-  SELECT access_key_id, min(event_ts) AS first_ts FROM k GROUP BY access_key_id
+  SELECT akey, min(event_ts) AS first_ts FROM k GROUP BY akey
 ),
-known AS (
-  SELECT DISTINCT k.access_key_id, k.source_ip_address
-  FROM k JOIN keys ON keys.access_key_id = k.access_key_id
+known AS MATERIALIZED (
+  SELECT DISTINCT k.akey, k.ip
+  FROM k JOIN keys ON keys.akey = k.akey
   WHERE k.event_ts < keys.first_ts + :baseline_days * 86400000
 ),
-hits AS MATERIALIZED (
-  SELECT k.*, keys.first_ts
-  FROM k JOIN keys ON keys.access_key_id = k.access_key_id
+new_use AS MATERIALIZED (
+  SELECT k.id, keys.first_ts
+  FROM k JOIN keys ON keys.akey = k.akey
   WHERE k.event_ts >= keys.first_ts + :baseline_days * 86400000
-    AND NOT EXISTS (SELECT 1 FROM known WHERE known.access_key_id = k.access_key_id
-                    AND known.source_ip_address = k.source_ip_address)
-    AND k.source_ip_address NOT IN (SELECT ip FROM allow_ip)
+    AND NOT EXISTS (SELECT 1 FROM known WHERE known.akey = k.akey AND known.ip = k.ip)
+    AND k.ip NOT IN (SELECT id FROM strs WHERE s IN (SELECT ip FROM allow_ip))
+),
+hits AS MATERIALIZED (
+  SELECT v.id, v.event_ts, v.event_time, v.event_id, v.event_name, v.error_code, v.recipient_account_id,
+         v.aws_region, v.identity_arn, v.user_name, v.access_key_id, v.source_ip_address, n.first_ts
+  FROM new_use n JOIN events v ON v.id = n.id
 )
 SELECT
   min(event_time) AS first_time,
@@ -46,8 +61,9 @@ SELECT
   source_ip_address AS source_ip,
   'access key first used from ' || source_ip_address || ' '
     || CAST((min(event_ts) - first_ts) / 86400000 AS INTEGER) || ' days after its first activity (known: '
-    || (SELECT group_concat(source_ip_address, ', ') FROM (SELECT kn.source_ip_address FROM known kn
-                                                       WHERE kn.access_key_id = hits.access_key_id ORDER BY 1))
+    || (SELECT group_concat(source_ip_address, ', ') FROM (SELECT a.s AS source_ip_address FROM known kn
+                                                       JOIN strs a ON a.id = kn.ip JOIN strs ak ON ak.id = kn.akey
+                                                       WHERE ak.s = hits.access_key_id ORDER BY 1))
     || '): ' || count(*) || ' calls to ' || count(DISTINCT event_name) || ' APIs, ' || count(error_code) || ' failed' AS summary,
   (SELECT json_group_array(event_id)
    FROM (SELECT h2.event_id FROM hits h2 WHERE h2.access_key_id = hits.access_key_id

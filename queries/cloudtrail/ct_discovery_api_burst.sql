@@ -40,26 +40,26 @@ recon AS MATERIALIZED (
     AND coalesce(e.ua, 0) NOT IN (SELECT id FROM allow_ua)
     AND coalesce(e.ip, 0) NOT IN (SELECT id FROM allow_src)
 ),
--- calls to one API closer than the window apart form one island of presence [first - W, last]
-marked AS (
-  SELECT who, esrc, ename, event_ts,
-         CASE WHEN event_ts - lag(event_ts) OVER (PARTITION BY who, esrc, ename ORDER BY event_ts) <= :window_minutes * 60000
-              THEN 0 ELSE 1 END AS brk
-  FROM recon
-),
-islands AS (
-  SELECT who, esrc, ename, min(event_ts) - :window_minutes * 60000 AS lo, max(event_ts) AS hi
-  FROM (SELECT who, esrc, ename, event_ts,
-               sum(brk) OVER (PARTITION BY who, esrc, ename ORDER BY event_ts ROWS UNBOUNDED PRECEDING) AS isl
-        FROM marked)
-  GROUP BY who, esrc, ename, isl
+-- calls to one API closer than the window apart form one island of presence [first - W, last]: a call
+-- with no call to the API in the window before it starts an island, one with none in the window after
+-- it ends one (the sweep below needs only the islands' ends, not which start goes with which end)
+edges AS MATERIALIZED (
+  SELECT who, event_ts, gap_before, gap_after
+  FROM (SELECT who, event_ts,
+               event_ts - lag(event_ts) OVER w AS gap_before, lead(event_ts) OVER w - event_ts AS gap_after
+        FROM recon
+        WINDOW w AS (PARTITION BY who, esrc, ename ORDER BY event_ts))
+  WHERE gap_before IS NULL OR gap_before > :window_minutes * 60000
+     OR gap_after IS NULL OR gap_after > :window_minutes * 60000
 ),
 -- a window [t0, t0 + W] starting where an island starts: count the islands alive at t0 with a sweep
 -- (+1 at each island start, -1 at each island end; starts sort before ends at the same instant)
 points AS (
-  SELECT who, lo AS ts, 0 AS kind, 1 AS delta FROM islands
+  SELECT who, event_ts - :window_minutes * 60000 AS ts, 0 AS kind, 1 AS delta FROM edges
+  WHERE gap_before IS NULL OR gap_before > :window_minutes * 60000
   UNION ALL
-  SELECT who, hi AS ts, 1 AS kind, -1 AS delta FROM islands
+  SELECT who, event_ts AS ts, 1 AS kind, -1 AS delta FROM edges
+  WHERE gap_after IS NULL OR gap_after > :window_minutes * 60000
 ),
 anchors AS (
   SELECT who, ts AS t0
@@ -77,11 +77,15 @@ bursts AS (
               FROM anchors))
   GROUP BY who, run
 ),
+-- the calls of the principals that burst (a few of many): joining all of recon would index it whole
+burst_calls AS MATERIALIZED (
+  SELECT * FROM recon WHERE who IN (SELECT who FROM bursts)
+),
 firsts AS MATERIALIZED (
   SELECT * FROM (
     SELECT b.who, b.lo, r.id, r.event_ts,
            row_number() OVER (PARTITION BY b.who, b.lo, r.esrc, r.ename ORDER BY r.event_ts, r.id) AS nth
-    FROM bursts b JOIN recon r ON r.who = b.who AND r.event_ts BETWEEN b.lo AND b.hi)
+    FROM bursts b JOIN burst_calls r ON r.who = b.who AND r.event_ts BETWEEN b.lo AND b.hi)
   WHERE nth = 1
 ),
 -- the strings, for the calls reported

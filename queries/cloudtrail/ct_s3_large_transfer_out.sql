@@ -10,9 +10,10 @@
 -- allowlist: principal, ip
 -- param: threshold_mb = 1024 | MiB downloaded within the window
 -- param: window_minutes = 60 | length of the sliding window in minutes
+-- g keeps what the windows need for every GetObject call (most events are S3 data events); the other
+-- strings are taken only for the calls reported (hits)
 WITH g AS MATERIALIZED (
-  SELECT id, event_ts, event_time, event_id, event_name, recipient_account_id, aws_region, access_key_id,
-         source_ip_address,
+  SELECT id, event_ts,
          coalesce(identity_arn, user_name, identity_principal_id, 'anonymous@' || source_ip_address) AS who,
          coalesce(json_extract(additional_event_data, '$.bytesTransferredOut'), 0) AS bytes
   FROM events
@@ -49,8 +50,9 @@ member AS (
   WHERE kind = 1 AND event_ts <= hi
 ),
 hits AS MATERIALIZED (
-  SELECT member.lo, g.*, (SELECT e.request_parameters FROM events e WHERE e.id = g.id) AS rp
-  FROM member JOIN g ON g.id = member.id
+  SELECT member.lo, v.id, v.event_ts, v.event_time, v.event_id, v.event_name, v.recipient_account_id, v.aws_region,
+         v.access_key_id, v.source_ip_address, g.who, g.bytes, v.request_parameters AS rp
+  FROM member JOIN g ON g.id = member.id JOIN events v ON v.id = g.id
 )
 SELECT
   min(event_time) AS first_time,

@@ -10,9 +10,10 @@
 -- allowlist: principal, ip
 -- param: threshold = 10 | distinct secrets within the window
 -- param: window_minutes = 10 | length of the sliding window in minutes
+-- calls keeps what the windows need for every call; the other strings are taken only for the calls
+-- reported (hits)
 WITH calls AS MATERIALIZED (
-  SELECT id, event_ts, event_time, event_id, event_name, recipient_account_id, aws_region, access_key_id,
-         source_ip_address, coalesce(identity_arn, user_name, identity_principal_id) AS who,
+  SELECT id, event_ts, event_id, event_name, coalesce(identity_arn, user_name, identity_principal_id) AS who,
          coalesce(session_issuer_arn, identity_arn, user_name, identity_principal_id) AS owner,
          (coalesce(identity_type, '') IN ('IAMUser', 'Root') OR coalesce(access_key_id, '') GLOB 'AKIA*'
           OR coalesce(session_credential_from_console, 0) = 1
@@ -96,7 +97,9 @@ member AS (
   WHERE kind = 1 AND event_ts <= hi
 ),
 hits AS MATERIALIZED (
-  SELECT member.lo, c.* FROM member JOIN calls c ON c.id = member.id
+  SELECT member.lo, v.id, v.event_ts, v.event_time, v.event_id, v.event_name, v.recipient_account_id, v.aws_region,
+         v.access_key_id, v.source_ip_address, c.who, c.owner, c.human, c.rp
+  FROM member JOIN calls c ON c.id = member.id JOIN events v ON v.id = c.id
 ),
 hit_items AS MATERIALIZED (
   SELECT DISTINCT i.who, member.lo, i.item, i.w FROM member JOIN items i ON i.id = member.id
