@@ -840,10 +840,17 @@ struct dict {
  * b-tree of random keys up to date took about a quarter of the writer's
  * time per flow.  A slot holds the row id and 32 bits of its dkey (the
  * tag, whose low bits also choose the slot); a row with the tag is read
- * back by id for its whole dkey and key fields.  Past
- * FSET_MAX slots the index is built there and then and used from then on,
- * as in a load into a table that had flows. */
+ * back by id for its whole dkey and key fields.  From FSET_SOFT flows on,
+ * the writer asks for a commit (ct_writer_pending) and then builds the
+ * index, on a connection set up for sorting, and uses it from then on, as
+ * in a load into a table that had flows; should one file take the set to
+ * FSET_MAX slots first, the index is built there and then. */
+#ifndef FSET_MAX
 #define FSET_MAX (1u << 22) /* slots: 32 MiB, for 2M flows */
+#endif
+#ifndef FSET_SOFT
+#define FSET_SOFT (3u << 19) /* flows: 1.5M */
+#endif
 
 struct fslot {
 	uint32_t tag, id; /* id 0: empty */
@@ -1589,11 +1596,20 @@ int ct_writer_commit(struct ct_writer *w, struct ct_err *err)
 		return sql_err(w, err);
 	w->in_tx = false;
 	w->pending = 0;
+	if (w->fset.on && w->fset.n >= FSET_SOFT) { /* see struct flowset */
+		free(w->fset.tab);
+		w->fset.tab = NULL;
+		w->fset.on = false;
+		return exec_sorting(w->db, "CREATE UNIQUE INDEX IF NOT EXISTS flow_dkey ON flow_rows(dkey)",
+				    w->idx->path, err);
+	}
 	return 0;
 }
 
 uint64_t ct_writer_pending(const struct ct_writer *w)
 {
+	if (w->fset.on && w->fset.n >= FSET_SOFT)
+		return UINT64_MAX; /* a commit, please: see struct flowset */
 	return w->pending;
 }
 
