@@ -737,6 +737,9 @@ int ct_store_defer_indexes(sqlite3 *db, const char *table, const char *path, str
 	for (size_t i = 0; i < CT_ARRAY_SIZE(pivot_indexes); i++)
 		if (strcmp(pivot_indexes[i][0], table) == 0)
 			ct_buf_printf(&b, "DROP INDEX IF EXISTS %s;\n", pivot_indexes[i][1]);
+	/* and the flow dedupe index: the writer dedupes a first load in memory */
+	if (strcmp(table, "flow_rows") == 0)
+		ct_buf_printf(&b, "DROP INDEX IF EXISTS flow_dkey;\n");
 	ct_buf_printf(&b, "COMMIT;");
 	int rc = exec(db, b.p, path, err);
 	ct_buf_free(&b);
@@ -745,31 +748,73 @@ int ct_store_defer_indexes(sqlite3 *db, const char *table, const char *path, str
 	return rc;
 }
 
+/* Runs sql on a connection of its own set up for big sorts.  SQLite's
+ * sorter keeps a whole sort in one list of separately allocated records
+ * when temporary storage is in memory, as the main connection has it for
+ * queries, and merging that list misses the cache at nearly every step;
+ * with temporary files and a small page cache it sorts runs of about a
+ * megabyte in one buffer each and merges them from files: about half the
+ * CPU time per index on a million flows, and no list of 60 MB in memory.
+ * No helper threads: handing each small run to a new thread took half as
+ * much CPU time again.  (temp_store cannot change on the main connection:
+ * that drops its temp views.)  The caller holds the writer lock and no
+ * transaction. */
+static int exec_sorting(sqlite3 *db, const char *sql, const char *path, struct ct_err *err)
+{
+	sqlite3 *side = NULL;
+	const char *file = sqlite3_db_filename(db, "main");
+	if (sqlite3_open_v2(file && *file ? file : path, &side, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
+		ct_err_set(err, CT_E_SYSTEM, path, 0, "cannot open the index: %s",
+			   side ? sqlite3_errmsg(side) : "out of memory");
+		sqlite3_close_v2(side);
+		return -1;
+	}
+	sqlite3_busy_timeout(side, 10000);
+	int rc = exec(side,
+		      "PRAGMA synchronous = NORMAL; PRAGMA temp_store = FILE; PRAGMA cache_size = -1024;",
+		      path, err);
+	if (rc == 0 && (rc = exec(side, sql, path, err)) < 0)
+		sqlite3_exec(side, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close_v2(side);
+	return rc;
+}
+
 int ct_store_build_indexes(sqlite3 *db, const char *path, struct ct_err *err)
 {
 	sqlite3_stmt *st;
-	struct ct_buf b = {0};
+	char tables[8][64];
+	size_t nt = 0;
 	if (sqlite3_prepare_v2(db, "SELECT substr(key, 17) FROM meta WHERE key LIKE 'pending_indexes:%'", -1, &st,
 			       NULL) != SQLITE_OK)
 		return 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (sqlite3_step(st) == SQLITE_ROW && nt < CT_ARRAY_SIZE(tables)) {
 		const char *t = (const char *)sqlite3_column_text(st, 0);
-		for (size_t i = 0; t && i < CT_ARRAY_SIZE(pivot_indexes); i++)
-			if (strcmp(pivot_indexes[i][0], t) == 0)
-				ct_buf_printf(&b, "CREATE INDEX IF NOT EXISTS %s ON %s;\n", pivot_indexes[i][1],
-					      pivot_indexes[i][2]);
+		snprintf(tables[nt++], sizeof(tables[0]), "%s", t ? t : "");
 	}
 	sqlite3_finalize(st);
-	if (!b.p)
-		return 0;
-	struct ct_buf all = {0};
-	ct_buf_printf(&all, "PRAGMA threads = 2;\nBEGIN IMMEDIATE;\n%sDELETE FROM meta WHERE key LIKE 'pending_indexes:%%';\n"
-			    "COMMIT;\nPRAGMA threads = 0;", b.p);
-	ct_buf_free(&b);
-	int rc = exec(db, all.p, path, err);
-	ct_buf_free(&all);
-	if (rc < 0)
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	int rc = 0;
+	for (size_t k = 0; k < nt && rc == 0; k++) {
+		/* one transaction per table: its indexes and its mark */
+		struct ct_buf b = {0};
+		bool flows = strcmp(tables[k], "flow_rows") == 0;
+		ct_buf_printf(&b, "%sBEGIN IMMEDIATE;\n", flows ? "" : "PRAGMA threads = 2;\n");
+		for (size_t i = 0; i < CT_ARRAY_SIZE(pivot_indexes); i++)
+			if (strcmp(pivot_indexes[i][0], tables[k]) == 0)
+				ct_buf_printf(&b, "CREATE INDEX IF NOT EXISTS %s ON %s;\n", pivot_indexes[i][1],
+					      pivot_indexes[i][2]);
+		if (flows)
+			ct_buf_printf(&b, "CREATE UNIQUE INDEX IF NOT EXISTS flow_dkey ON flow_rows(dkey);\n");
+		ct_buf_printf(&b, "DELETE FROM meta WHERE key = 'pending_indexes:%s';\nCOMMIT;\n%s", tables[k],
+			      flows ? "" : "PRAGMA threads = 0;");
+		if (!b.p)
+			rc = ct_err_set(err, CT_E_NOMEM, path, 0, "out of memory");
+		else if (flows)
+			rc = exec_sorting(db, b.p, path, err);
+		else if ((rc = exec(db, b.p, path, err)) < 0)
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		ct_buf_free(&b);
+	}
 	return rc;
 }
 
@@ -814,6 +859,34 @@ struct dict {
 
 #define FLOW_STMTS 8
 
+/* The flows of a first load, by dkey, in memory instead of the flow_dkey
+ * index, which is built after the load with the pivot indexes: keeping a
+ * b-tree of random keys up to date took about a quarter of the writer's
+ * time per flow.  A slot holds the row id and 32 bits of its dkey (the
+ * tag, whose low bits also choose the slot); a row with the tag is read
+ * back by id for its whole dkey and key fields.  From FSET_SOFT flows on,
+ * the writer asks for a commit (ct_writer_pending) and then builds the
+ * index, on a connection set up for sorting, and uses it from then on, as
+ * in a load into a table that had flows; should one file take the set to
+ * FSET_MAX slots first, the index is built there and then. */
+#ifndef FSET_MAX
+#define FSET_MAX (1u << 22) /* slots: 32 MiB, for 2M flows */
+#endif
+#ifndef FSET_SOFT
+#define FSET_SOFT (3u << 19) /* flows: 1.5M */
+#endif
+
+struct fslot {
+	uint32_t tag, id; /* id 0: empty */
+};
+
+struct flowset {
+	struct fslot *tab;
+	size_t cap, n;
+	bool on;
+	sqlite3_stmt *get; /* dkey and the key fields of a row, by id */
+};
+
 /* The hashes of the event ids in the index: an event whose id is not in
  * it is new without a look-up in ev_event_id.  Loaded on the first event
  * (a run that only skips known files never pays for it); past EID_MAX ids
@@ -840,6 +913,7 @@ struct ct_writer {
 	uint64_t flow_int;      /* bit per integer flow field */
 	sqlite3_stmt *get_flow;
 	struct ct_buf fkey, fother; /* flow key texts, reused */
+	struct flowset fset;
 	sqlite3_stmt *ins_ev, *dup_eid, *dup_key, *ins_blk, *ins_src, *upd_src;
 	struct eidset eids;
 	struct dict strs;
@@ -1098,7 +1172,87 @@ static int prep_flow(struct ct_writer *w, struct ct_err *err)
 	ct_buf_printf(&k, " FROM flow_rows WHERE dkey = ?");
 	int rc = prep(w, k.p, &w->get_flow, err);
 	ct_buf_free(&k);
-	return rc;
+	if (rc < 0)
+		return -1;
+	/* no flow_dkey: a first load (ct_store_defer_indexes) */
+	sqlite3_stmt *st;
+	int state = -1;
+	if (sqlite3_prepare_v2(w->db,
+			       "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = 'flow_dkey'),"
+			       " EXISTS (SELECT 1 FROM flow_rows)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sql_err(w, err);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		state = sqlite3_column_int(st, 0) ? 0 : sqlite3_column_int(st, 1) ? 1 : 2;
+	sqlite3_finalize(st);
+	if (state < 0)
+		return sql_err(w, err);
+	if (state == 1) /* flows but no index (not made by this program): make it */
+		return exec(w->db, "CREATE UNIQUE INDEX flow_dkey ON flow_rows(dkey)", w->idx->path, err);
+	if (state == 0)
+		return 0;
+	ct_buf_reset(&k);
+	ct_buf_printf(&k, "SELECT dkey");
+	for (size_t i = 0; i < CT_ARRAY_SIZE(flow_key_fields); i++)
+		ct_buf_printf(&k, ", \"%s\"", ct_flow_field_column(flow_key_fields[i]));
+	ct_buf_printf(&k, " FROM flow_rows WHERE id = ?");
+	rc = prep(w, k.p, &w->fset.get, err);
+	ct_buf_free(&k);
+	if (rc < 0)
+		return -1;
+	w->fset.cap = 1u << 16;
+	if (!(w->fset.tab = calloc(w->fset.cap, sizeof(*w->fset.tab))))
+		return ct_err_set(err, CT_E_NOMEM, w->idx->path, 0, "out of memory");
+	w->fset.on = true;
+	return 0;
+}
+
+static uint32_t fset_tag(uint64_t dkey)
+{
+	return (uint32_t)(dkey >> 31);
+}
+
+static void fset_put(struct fslot *tab, size_t cap, uint32_t tag, uint32_t id)
+{
+	size_t j = tag & (cap - 1);
+	while (tab[j].id)
+		j = (j + 1) & (cap - 1);
+	tab[j] = (struct fslot){.tag = tag, .id = id};
+}
+
+/* Leaves memory for the flow_dkey index (the set is full, or a row id
+ * does not fit in a slot). */
+static int fset_drop(struct ct_writer *w, struct ct_err *err)
+{
+	free(w->fset.tab);
+	w->fset.tab = NULL;
+	w->fset.on = false;
+	return exec(w->db, "CREATE UNIQUE INDEX IF NOT EXISTS flow_dkey ON flow_rows(dkey)", w->idx->path, err);
+}
+
+/* Records the row just inserted with dkey. */
+static int fset_add(struct ct_writer *w, uint64_t dkey, struct ct_err *err)
+{
+	struct flowset *fs = &w->fset;
+	int64_t id = sqlite3_last_insert_rowid(w->db);
+	if (id <= 0 || id > UINT32_MAX)
+		return fset_drop(w, err);
+	if ((fs->n + 1) * 2 > fs->cap) {
+		if (fs->cap * 2 > FSET_MAX)
+			return fset_drop(w, err);
+		struct fslot *t = calloc(fs->cap * 2, sizeof(*t));
+		if (!t)
+			return fset_drop(w, err);
+		for (size_t i = 0; i < fs->cap; i++)
+			if (fs->tab[i].id)
+				fset_put(t, fs->cap * 2, fs->tab[i].tag, fs->tab[i].id);
+		free(fs->tab);
+		fs->tab = t;
+		fs->cap *= 2;
+	}
+	fset_put(fs->tab, fs->cap, fset_tag(dkey), (uint32_t)id);
+	fs->n++;
+	return 0;
 }
 
 /* The insert for a row whose columns are `cols` (parameters: src, line,
@@ -1187,18 +1341,43 @@ static int flow_key_text(const struct ct_flowrow *fr, uint64_t int_fields, struc
 	return 0;
 }
 
-static void row_key_text(sqlite3_stmt *st, struct ct_buf *out)
+/* The key text of a row whose key fields are the columns from `col` on. */
+static void row_key_text(sqlite3_stmt *st, int col, struct ct_buf *out)
 {
 	ct_buf_reset(out);
 	for (size_t i = 0; i < CT_ARRAY_SIZE(flow_key_fields); i++) {
-		if (sqlite3_column_type(st, (int)i) == SQLITE_NULL)
+		int c = col + (int)i;
+		if (sqlite3_column_type(st, c) == SQLITE_NULL)
 			ct_buf_append(out, "-", 1);
 		else if (ct_flow_field_is_int(flow_key_fields[i]))
-			key_int(out, sqlite3_column_int64(st, (int)i));
+			key_int(out, sqlite3_column_int64(st, c));
 		else
-			ct_buf_append(out, sqlite3_column_text(st, (int)i), (size_t)sqlite3_column_bytes(st, (int)i));
+			ct_buf_append(out, sqlite3_column_text(st, c), (size_t)sqlite3_column_bytes(st, c));
 		ct_buf_putc(out, '\x1f');
 	}
+}
+
+/* Whether a row of this load has dkey: 0 no, 1 yes (its key text in
+ * *other), -1 error. */
+static int fset_find(struct ct_writer *w, uint64_t dkey, struct ct_buf *other, struct ct_err *err)
+{
+	struct flowset *fs = &w->fset;
+	uint32_t tag = fset_tag(dkey);
+	for (size_t j = tag & (fs->cap - 1); fs->tab[j].id; j = (j + 1) & (fs->cap - 1)) {
+		if (fs->tab[j].tag != tag)
+			continue;
+		sqlite3_bind_int64(fs->get, 1, fs->tab[j].id);
+		int r = sqlite3_step(fs->get);
+		bool same = r == SQLITE_ROW && (uint64_t)sqlite3_column_int64(fs->get, 0) == dkey;
+		if (same)
+			row_key_text(fs->get, 1, other);
+		sqlite3_reset(fs->get);
+		if (r != SQLITE_ROW)
+			return sql_err(w, err);
+		if (same)
+			return 1;
+	}
+	return 0;
 }
 
 int ct_writer_flow(struct ct_writer *w, int64_t source_id, const struct ct_flowrow *fr, bool *ret_dup,
@@ -1215,6 +1394,14 @@ int ct_writer_flow(struct ct_writer *w, int64_t source_id, const struct ct_flowr
 	int rc = 0;
 	*ret_dup = false;
 	for (int probe = 0; probe < 8; probe++, dkey = (dkey + 1) & (UINT64_MAX >> 1)) {
+		/* a first load: the dkey is free unless the set has a row with it */
+		int taken = w->fset.on ? fset_find(w, dkey, other, err) : 0;
+		if (taken < 0) {
+			rc = -1;
+			goto out;
+		}
+		if (taken)
+			goto compare;
 		sqlite3_bind_int64(st, 1, source_id);
 		sqlite3_bind_int64(st, 2, (int64_t)fr->line);
 		sqlite3_bind_int64(st, 3, (int64_t)dkey);
@@ -1234,8 +1421,11 @@ int ct_writer_flow(struct ct_writer *w, int64_t source_id, const struct ct_flowr
 			sqlite3_bind_null(st, i);
 		int r = sqlite3_step(st);
 		sqlite3_reset(st);
-		if (r == SQLITE_DONE)
+		if (r == SQLITE_DONE) {
+			if (w->fset.on)
+				rc = fset_add(w, dkey, err);
 			goto out;
+		}
 		if (r != SQLITE_CONSTRAINT) {
 			rc = sql_err(w, err);
 			goto out;
@@ -1244,12 +1434,13 @@ int ct_writer_flow(struct ct_writer *w, int64_t source_id, const struct ct_flowr
 		sqlite3_bind_int64(w->get_flow, 1, (int64_t)dkey);
 		r = sqlite3_step(w->get_flow);
 		if (r == SQLITE_ROW)
-			row_key_text(w->get_flow, other);
+			row_key_text(w->get_flow, 0, other);
 		sqlite3_reset(w->get_flow);
 		if (r != SQLITE_ROW) {
 			rc = sql_err(w, err);
 			goto out;
 		}
+	compare:
 		if (other->len == key->len && memcmp(other->p, key->p, key->len) == 0) {
 			*ret_dup = true;
 			goto out;
@@ -1331,6 +1522,8 @@ void ct_writer_free(struct ct_writer *w)
 	for (unsigned i = 0; i < FLOW_STMTS; i++)
 		sqlite3_finalize(w->ins_flow[i].st);
 	sqlite3_finalize(w->get_flow);
+	sqlite3_finalize(w->fset.get);
+	free(w->fset.tab);
 	sqlite3_finalize(w->dup_eid);
 	sqlite3_finalize(w->dup_key);
 	free(w->eids.tab);
@@ -1449,11 +1642,20 @@ int ct_writer_commit(struct ct_writer *w, struct ct_err *err)
 		return sql_err(w, err);
 	w->in_tx = false;
 	w->pending = 0;
+	if (w->fset.on && w->fset.n >= FSET_SOFT) { /* see struct flowset */
+		free(w->fset.tab);
+		w->fset.tab = NULL;
+		w->fset.on = false;
+		return exec_sorting(w->db, "CREATE UNIQUE INDEX IF NOT EXISTS flow_dkey ON flow_rows(dkey)",
+				    w->idx->path, err);
+	}
 	return 0;
 }
 
 uint64_t ct_writer_pending(const struct ct_writer *w)
 {
+	if (w->fset.on && w->fset.n >= FSET_SOFT)
+		return UINT64_MAX; /* a commit, please: see struct flowset */
 	return w->pending;
 }
 

@@ -78,7 +78,8 @@ struct ct_flowrow {
 int ct_writer_flow(struct ct_writer *w, int64_t source_id, const struct ct_flowrow *fr, bool *ret_dup,
 		   struct ct_err *err);
 
-/* Raw bytes written since the last commit. */
+/* Raw bytes written since the last commit; UINT64_MAX when the writer
+ * wants a commit at the next file end (see ct_writer_commit). */
 uint64_t ct_writer_pending(const struct ct_writer *w);
 /* Dictionary id of a string (creating it), for other tables. */
 int ct_writer_str(struct ct_writer *w, const char *s, size_t len, int64_t *ret_id, struct ct_err *err);
