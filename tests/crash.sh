@@ -21,19 +21,26 @@ count() { "$CTSCAN" sql -d "$1" -o tsv "SELECT count(*) FROM ev" 2>/dev/null | t
 "$CTSCAN" ingest -q -d "$work/ref.db" "$work/corpus" 2>/dev/null
 [ "$(count "$work/ref.db")" = "$expect" ] && ok || bad "reference ingest: $(count "$work/ref.db") events, expected $expect"
 
+# kill_at DB DIR DELAY WHAT: an ingest of DIR into DB killed with -9 after
+# DELAY seconds leaves an index that passes integrity_check; then a re-run
+# of the same ingest
+kill_at() {
+	"$CTSCAN" ingest -q -d "$1" "$2" 2>/dev/null &
+	local pid=$! ic
+	sleep "$3"
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	if [ -e "$1" ]; then
+		ic=$("$CTSCAN" sql -d "$1" -o tsv "PRAGMA integrity_check" 2>&1 | tail -1)
+		[ "$ic" = "ok" ] && ok || bad "$4: after kill -9 at ${3}s: integrity_check says '$ic'"
+	fi
+	"$CTSCAN" ingest -q -d "$1" "$2" 2>/dev/null
+}
+
 # kill -9 at several moments, then check and finish
 for delay in 0.05 0.2 0.4 0.7 1.0 1.5; do
 	db="$work/crash-$delay.db"
-	"$CTSCAN" ingest -q -d "$db" "$work/corpus" 2>/dev/null &
-	pid=$!
-	sleep "$delay"
-	kill -9 "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	if [ -e "$db" ]; then
-		ic=$("$CTSCAN" sql -d "$db" -o tsv "PRAGMA integrity_check" 2>&1 | tail -1)
-		[ "$ic" = "ok" ] && ok || bad "after kill -9 at ${delay}s: integrity_check says '$ic'"
-	fi
-	"$CTSCAN" ingest -q -d "$db" "$work/corpus" 2>/dev/null
+	kill_at "$db" "$work/corpus" "$delay" events
 	n=$(count "$db")
 	[ "$n" = "$expect" ] && ok || bad "after kill -9 at ${delay}s and a re-run: $n events, expected $expect"
 	# every event's verbatim record can be read back
@@ -74,16 +81,7 @@ fexpect=200000
 fcount() { "$CTSCAN" sql -d "$1" -o tsv "SELECT count(*) FROM flows" 2>/dev/null | tail -1; }
 for delay in 0.05 0.3 0.6 1.0 1.5; do
 	db="$work/fcrash-$delay.db"
-	"$CTSCAN" ingest -q -d "$db" "$work/flows" 2>/dev/null &
-	pid=$!
-	sleep "$delay"
-	kill -9 "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	if [ -e "$db" ]; then
-		ic=$("$CTSCAN" sql -d "$db" -o tsv "PRAGMA integrity_check" 2>&1 | tail -1)
-		[ "$ic" = "ok" ] && ok || bad "flows: after kill -9 at ${delay}s: integrity_check says '$ic'"
-	fi
-	"$CTSCAN" ingest -q -d "$db" "$work/flows" 2>/dev/null
+	kill_at "$db" "$work/flows" "$delay" flows
 	n=$(fcount "$db")
 	[ "$n" = "$fexpect" ] && ok || bad "flows: after kill -9 at ${delay}s and a re-run: $n flows, expected $fexpect"
 	# the indexes are all there once the re-run is done, the dedupe one unique
