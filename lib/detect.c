@@ -829,7 +829,7 @@ static struct jx *jx_build(sqlite3 **dbs, int ndbs, const struct job *jobs, size
 		total += parts[i].n;
 	x->ents = malloc((total ? total : 1) * sizeof(*x->ents));
 	for (int i = 0; i < ndbs; i++) {
-		if (x->ents)
+		if (x->ents && parts[i].n)
 			memcpy(x->ents + x->n, parts[i].ents, parts[i].n * sizeof(*x->ents));
 		else
 			for (size_t k = 0; k < parts[i].n; k++)
