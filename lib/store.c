@@ -798,21 +798,20 @@ int ct_store_build_indexes(sqlite3 *db, const char *path, struct ct_err *err)
 		/* one transaction per table: its indexes and its mark */
 		struct ct_buf b = {0};
 		bool flows = strcmp(tables[k], "flow_rows") == 0;
-		ct_buf_printf(&b, "%sBEGIN IMMEDIATE;\n", flows ? "" : "PRAGMA threads = 2;\n");
+		ct_buf_printf(&b, "BEGIN IMMEDIATE;\n");
 		for (size_t i = 0; i < CT_ARRAY_SIZE(pivot_indexes); i++)
 			if (strcmp(pivot_indexes[i][0], tables[k]) == 0)
 				ct_buf_printf(&b, "CREATE INDEX IF NOT EXISTS %s ON %s;\n", pivot_indexes[i][1],
 					      pivot_indexes[i][2]);
 		if (flows)
 			ct_buf_printf(&b, "CREATE UNIQUE INDEX IF NOT EXISTS flow_dkey ON flow_rows(dkey);\n");
-		ct_buf_printf(&b, "DELETE FROM meta WHERE key = 'pending_indexes:%s';\nCOMMIT;\n%s", tables[k],
-			      flows ? "" : "PRAGMA threads = 0;");
+		ct_buf_printf(&b, "DELETE FROM meta WHERE key = 'pending_indexes:%s';\nCOMMIT;\n", tables[k]);
+		/* the event indexes too: sorted in memory on the main connection,
+		 * a first load of 7M events peaked at 607 MB */
 		if (!b.p)
 			rc = ct_err_set(err, CT_E_NOMEM, path, 0, "out of memory");
-		else if (flows)
+		else
 			rc = exec_sorting(db, b.p, path, err);
-		else if ((rc = exec(db, b.p, path, err)) < 0)
-			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		ct_buf_free(&b);
 	}
 	return rc;
