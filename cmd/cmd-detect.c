@@ -61,16 +61,10 @@ static int exec_detect(struct ct_cli *cli, int argc, char **argv)
 		case 'a': o.allowlist_path = optarg; break;
 		case 'P': prof = true; break;
 		case 'q': cli->quiet = true; break;
-		case 'j': {
-			char *end;
-			long j = strtol(optarg, &end, 10);
-			if (*end || j < 1 || j > 64) {
-				ct_cli_error("-j takes a number of jobs from 1 to 64, not '%s'", optarg);
-				return ct_cli_usage(ct_cli_current);
-			}
-			o.jobs = (int)j;
+		case 'j':
+			if (ct_cli_jobs(optarg, &o.jobs))
+				return 2;
 			break;
-		}
 		case 'm':
 		case 'f': {
 			int sev = ct_severity_parse(optarg);

@@ -41,16 +41,10 @@ static int exec_ingest(struct ct_cli *cli, int argc, char **argv)
 		case 'd':
 			cli->index_path = optarg;
 			break;
-		case 'j': {
-			char *end;
-			long j = strtol(optarg, &end, 10);
-			if (*end || j < 1 || j > 64) {
-				ct_cli_error("-j takes a number of jobs from 1 to 64, not '%s'", optarg);
-				return ct_cli_usage(ct_cli_current);
-			}
-			io.jobs = (int)j;
+		case 'j':
+			if (ct_cli_jobs(optarg, &io.jobs))
+				return 2;
 			break;
-		}
 		case 'q':
 			cli->quiet = true;
 			break;

@@ -554,17 +554,10 @@ static int exec_verify(struct ct_cli *cli, int argc, char **argv)
 				goto out;
 			}
 			break;
-		case 'j': {
-			char *end;
-			long j = strtol(optarg, &end, 10);
-			if (*end || j < 1 || j > 64) {
-				ct_cli_error("-j takes a number of jobs from 1 to 64, not '%s'", optarg);
-				status = ct_cli_usage(ct_cli_current);
+		case 'j':
+			if ((status = ct_cli_jobs(optarg, &jobs)) != 0)
 				goto out;
-			}
-			jobs = (int)j;
 			break;
-		}
 		case 'q':
 			cli->quiet = true;
 			break;

@@ -110,6 +110,18 @@ int ct_cli_usage(const struct ct_cmd *cmd)
 	return CT_EXIT_USAGE;
 }
 
+int ct_cli_jobs(const char *arg, int *jobs)
+{
+	char *end;
+	long j = strtol(arg, &end, 10);
+	if (!*arg || *end || j < 1 || j > 64) {
+		ct_cli_error("-j takes a number of jobs from 1 to 64, not '%s'", arg);
+		return ct_cli_usage(ct_cli_current);
+	}
+	*jobs = (int)j;
+	return 0;
+}
+
 int ct_cli_help(const struct ct_cmd *cmd)
 {
 	printf("usage: ctscan %s\n\n%s\n", cmd->usage, cmd->summary);

@@ -49,6 +49,9 @@ void ct_cli_diag(void *ud, const struct ct_diag *d);
 int ct_cli_badopt(int c, char **argv);
 /* Usage of one command to stderr, exit code 2 (returned). */
 int ct_cli_usage(const struct ct_cmd *cmd);
+/* Parses -j's argument (1 to 64) into *jobs; on a bad one, says so,
+ * prints the usage and returns exit code 2, else 0. */
+int ct_cli_jobs(const char *arg, int *jobs);
 /* Full help of one command to stdout, exit code 0 (returned). */
 int ct_cli_help(const struct ct_cmd *cmd);
 /* The stdout write callback for ct_out_spec: buffered, EPIPE-aware. */

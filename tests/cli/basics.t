@@ -39,6 +39,9 @@ $ ctscan ingest -j 0 x
 ! usage: ctscan ingest [-d INDEX] [-j JOBS] [-q] [--flow-format FORMAT] PATH...
 ! Try 'ctscan ingest --help' for more information.
 
+$ ctscan detect -j 65 2>&1 | head -1
+> ctscan: -j takes a number of jobs from 1 to 64, not '65'
+
 $ ctscan ingest --bogus x
 ? 2
 ! ctscan: unknown option '--bogus'
