@@ -611,6 +611,22 @@ static bool recover_for_readers(sqlite3 *ro, const char *path)
 	return ok;
 }
 
+/* Opens idx->db with the busy timeout every connection uses; on failure
+ * reports it and frees idx. */
+static int open_conn(struct ct_index *idx, int oflags, struct ct_err *err)
+{
+	int rc = sqlite3_open_v2(idx->path, &idx->db, oflags, NULL);
+	if (rc != SQLITE_OK) {
+		ct_err_set(err, CT_E_SYSTEM, idx->path, 0, "cannot open the index: %s",
+			   idx->db ? sqlite3_errmsg(idx->db) : sqlite3_errstr(rc));
+		ct_index_free(idx);
+		return -1;
+	}
+	sqlite3_extended_result_codes(idx->db, 1);
+	sqlite3_busy_timeout(idx->db, 10000);
+	return 0;
+}
+
 int ct_index_open(const char *path, int flags, struct ct_index **ret_idx, struct ct_err *err)
 {
 	bool writable = flags & CT_OPEN_WRITE;
@@ -632,25 +648,15 @@ int ct_index_open(const char *path, int flags, struct ct_index **ret_idx, struct
 	 * allocation (a few percent of an ingest).  Only possible before
 	 * SQLite initialises; later calls fail harmlessly. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	int rc = sqlite3_open_v2(path, &idx->db, oflags, NULL);
-	if (rc != SQLITE_OK) {
-		ct_err_set(err, CT_E_SYSTEM, path, 0, "cannot open the index: %s",
-			   idx->db ? sqlite3_errmsg(idx->db) : sqlite3_errstr(rc));
-		ct_index_free(idx);
+	int rc;
+	if (open_conn(idx, oflags, err) < 0)
 		return -1;
-	}
-	sqlite3_extended_result_codes(idx->db, 1);
-	sqlite3_busy_timeout(idx->db, 10000);
 	if (!writable && recover_for_readers(idx->db, path)) {
+		/* a killed writer's WAL was recovered: open again to see it */
 		sqlite3_close_v2(idx->db);
 		idx->db = NULL;
-		if ((rc = sqlite3_open_v2(path, &idx->db, oflags, NULL)) != SQLITE_OK) {
-			ct_err_set(err, CT_E_SYSTEM, path, 0, "cannot open the index: %s",
-				   idx->db ? sqlite3_errmsg(idx->db) : sqlite3_errstr(rc));
-			ct_index_free(idx);
+		if (open_conn(idx, oflags, err) < 0)
 			return -1;
-		}
-		sqlite3_busy_timeout(idx->db, 10000);
 	}
 	sqlite3_extended_result_codes(idx->db, 0);
 	/* One writer at a time, decided before any schema work: a second
