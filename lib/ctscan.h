@@ -258,6 +258,10 @@ struct ct_detect_result {
 	int64_t run_id;
 	uint64_t rules_run, rules_failed, findings;
 	int max_severity; /* -1 when no finding */
+	/* the shared JSON pass before the rules: wall time and events read
+	 * (0 and 0 when it did not run) */
+	double json_pass_seconds;
+	uint64_t json_pass_events;
 };
 
 /* Runs the selected rules; findings go to the findings table under a new

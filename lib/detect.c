@@ -854,7 +854,7 @@ fail:
 
 /* Runs the jobs on up to `nthreads` threads; with one, on db in this thread. */
 static void run_jobs(struct ct_index *idx, sqlite3 *db, struct job *jobs, size_t n, int nthreads,
-		     const struct ct_detect_opts *o)
+		     const struct ct_detect_opts *o, struct ct_detect_result *res)
 {
 	size_t *order = malloc((n ? n : 1) * sizeof(*order));
 	struct worker *w = nthreads > 1 ? calloc((size_t)nthreads, sizeof(*w)) : NULL;
@@ -875,7 +875,12 @@ static void run_jobs(struct ct_index *idx, sqlite3 *db, struct job *jobs, size_t
 	if (dbs && !ndbs)
 		dbs[ndbs++] = db;
 	/* the JSON columns the rules read, extracted once for all of them */
+	double t0 = now_s();
 	struct jx *x = dbs ? jx_build(dbs, ndbs, jobs, n) : NULL;
+	if (x) {
+		res->json_pass_seconds = now_s() - t0;
+		res->json_pass_events = x->n;
+	}
 	for (int i = 0; x && i < ndbs; i++) {
 		struct ct_err e = {0};
 		if (set_window(dbs[i], o->since_ms, o->until_ms, x, &e) < 0) {
@@ -964,7 +969,7 @@ int ct_detect_run(struct ct_index *idx, const struct ct_ruleset *rs, const struc
 	int nthreads = o->jobs > 0 ? o->jobs : default_jobs();
 	if ((size_t)nthreads > njobs)
 		nthreads = njobs ? (int)njobs : 1;
-	run_jobs(idx, db, jobs, njobs, nthreads, o);
+	run_jobs(idx, db, jobs, njobs, nthreads, o, &res);
 
 	if (exec_sql(db, "BEGIN IMMEDIATE", err) < 0)
 		goto out;
@@ -1030,6 +1035,8 @@ int ct_detect_run(struct ct_index *idx, const struct ct_ruleset *rs, const struc
 		if (o->on_profile)
 			o->on_profile(o->ud, r->id, j->seconds, j->rows);
 	}
+	if (o->on_profile && res.json_pass_events)
+		o->on_profile(o->ud, "(shared JSON pass, events read)", res.json_pass_seconds, res.json_pass_events);
 	sqlite3_stmt *upd;
 	if (sqlite3_prepare_v2(db, "UPDATE detect_runs SET rules = ?, failed = ?, findings = ? WHERE id = ?", -1, &upd,
 			       NULL) == SQLITE_OK) {

@@ -11,52 +11,69 @@
 -- param: threshold = 10 | distinct List/Describe/Get APIs after GetCallerIdentity
 -- param: window_minutes = 15 | how long after GetCallerIdentity to look
 -- param: routine_runs = 3 | a role whose sessions do this this many times in the index is routine automation
-WITH gci AS MATERIALIZED (
-  SELECT id, event_ts, event_time, event_id, recipient_account_id, aws_region, identity_arn, user_name,
-         access_key_id, source_ip_address, coalesce(access_key_id, identity_arn) AS k,
-         CASE WHEN identity_type = 'AssumedRole' THEN session_issuer_arn END AS role
-  FROM events
-  WHERE event_name = 'GetCallerIdentity'
-    AND error_code IS NULL
-    AND coalesce(access_key_id, identity_arn) IS NOT NULL
-    AND NOT EXISTS (SELECT 1 FROM allowlist a WHERE a.kind = 'principal'
-                    AND a.value IN (identity_arn, user_name, session_issuer_arn, session_issuer_user_name))
-    AND NOT EXISTS (SELECT 1 FROM allowlist a WHERE a.kind = 'user_agent' AND coalesce(user_agent, '') GLOB a.value)
-    AND coalesce(source_ip_address, '') NOT IN (SELECT ip FROM allow_ip)
+-- The rule works on ev's dictionary ids (an API is its (event_source, event_name) pair of ids) and
+-- takes strings only for the starts it reports: GetCallerIdentity is common, and the calls that follow
+-- it are many.  The allowlists become sets of ids (0 stands for a missing value).
+WITH allow_who AS MATERIALIZED (
+  SELECT id FROM strs WHERE s IN (SELECT value FROM allowlist WHERE kind = 'principal')
 ),
-starts AS (
-  SELECT g.* FROM gci g
-  WHERE NOT EXISTS (SELECT 1 FROM gci g2 WHERE g2.k = g.k AND g2.event_ts < g.event_ts
-                    AND g2.event_ts >= g.event_ts - :window_minutes * 60000)
+allow_ua AS MATERIALIZED (
+  SELECT s.id FROM allowlist a JOIN strs s ON s.s GLOB a.value WHERE a.kind = 'user_agent'
+  UNION SELECT 0 FROM allowlist a WHERE a.kind = 'user_agent' AND '' GLOB a.value
+),
+allow_src AS MATERIALIZED (
+  SELECT id FROM strs WHERE s IN (SELECT ip FROM allow_ip) UNION SELECT 0 FROM allow_ip WHERE ip = ''
+),
+enum_names AS MATERIALIZED (
+  SELECT id FROM names
+  WHERE (s GLOB 'List*' OR s GLOB 'Describe*' OR s GLOB 'Get*') AND s <> 'GetCallerIdentity'
+),
+gci AS MATERIALIZED (
+  SELECT e.id, e.ts AS event_ts, e.akey, e.iarn, coalesce(e.akey, e.iarn) AS k,
+         CASE WHEN e.itype = (SELECT id FROM strs WHERE s = 'AssumedRole') THEN e.siarn END AS role
+  FROM ev e
+  WHERE e.ename = (SELECT id FROM names WHERE s = 'GetCallerIdentity')
+    AND e.ecode IS NULL
+    AND coalesce(e.akey, e.iarn) IS NOT NULL
+    AND coalesce(e.iarn, 0) NOT IN (SELECT id FROM allow_who)
+    AND coalesce(e.uname, 0) NOT IN (SELECT id FROM allow_who)
+    AND coalesce(e.siarn, 0) NOT IN (SELECT id FROM allow_who)
+    AND coalesce(e.siname, 0) NOT IN (SELECT id FROM allow_who)
+    AND coalesce(e.ua, 0) NOT IN (SELECT id FROM allow_ua)
+    AND coalesce(e.ip, 0) NOT IN (SELECT id FROM allow_src)
+),
+-- a GetCallerIdentity with no earlier one of its key in the window before it starts a look
+starts AS MATERIALIZED (
+  SELECT id, event_ts, akey, iarn, role
+  FROM (SELECT g.*, max(event_ts) OVER (PARTITION BY k ORDER BY event_ts
+                                        RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_ts
+        FROM gci g)
+  WHERE prev_ts IS NULL OR prev_ts < event_ts - :window_minutes * 60000
 ),
 -- the calls of the same key (or, without a key, the same principal) in the window after each start,
 -- found through the access key and identity indexes rather than by scanning every List/Describe call
 follow AS MATERIALIZED (
-  SELECT sid, id, event_ts, event_time, event_id, api, error_code,
-         row_number() OVER (PARTITION BY sid, api ORDER BY event_ts, id) AS nth
-  FROM (SELECT s.id AS sid, e.id, e.event_ts, e.event_time, e.event_id, e.event_source || ':' || e.event_name AS api,
-               e.error_code, e.event_name, e.management_event
-        FROM starts s CROSS JOIN events e
-        WHERE s.access_key_id IS NOT NULL AND e.access_key_id = s.access_key_id
-          AND e.event_ts BETWEEN s.event_ts AND s.event_ts + :window_minutes * 60000
+  SELECT sid, id, event_ts, esrc, ename, ecode,
+         row_number() OVER (PARTITION BY sid, esrc, ename ORDER BY event_ts, id) AS nth
+  FROM (SELECT s.id AS sid, e.id, e.ts AS event_ts, e.esrc, e.ename, e.ecode, e.mgmt
+        FROM starts s CROSS JOIN ev e
+        WHERE s.akey IS NOT NULL AND e.akey = s.akey
+          AND e.ts BETWEEN s.event_ts AND s.event_ts + :window_minutes * 60000
         UNION ALL
-        SELECT s.id, e.id, e.event_ts, e.event_time, e.event_id, e.event_source || ':' || e.event_name,
-               e.error_code, e.event_name, e.management_event
-        FROM starts s CROSS JOIN events e
-        WHERE s.access_key_id IS NULL AND e.identity_arn = s.identity_arn AND e.access_key_id IS NULL
-          AND e.event_ts BETWEEN s.event_ts AND s.event_ts + :window_minutes * 60000
+        SELECT s.id, e.id, e.ts, e.esrc, e.ename, e.ecode, e.mgmt
+        FROM starts s CROSS JOIN ev e
+        WHERE s.akey IS NULL AND e.iarn = s.iarn AND e.akey IS NULL
+          AND e.ts BETWEEN s.event_ts AND s.event_ts + :window_minutes * 60000
         )
-  WHERE (event_name GLOB 'List*' OR event_name GLOB 'Describe*' OR event_name GLOB 'Get*')
-    AND event_name <> 'GetCallerIdentity'
-    AND coalesce(management_event, 1) = 1
+  WHERE ename IN (SELECT id FROM enum_names)
+    AND coalesce(mgmt, 1) = 1
 ),
-scored AS (
-  SELECT sid, count(DISTINCT api) AS apis, count(*) AS calls, count(error_code) AS failed,
-         max(event_time) AS last_time,
-         group_concat(CASE WHEN nth = 1 THEN substr(api, instr(api, ':') + 1) END, ' ') AS names
-  FROM (SELECT * FROM follow ORDER BY sid, event_ts, id)
+scored AS MATERIALIZED (
+  SELECT sid, count(DISTINCT esrc * 4294967296 + ename) AS apis, count(*) AS calls, count(ecode) AS failed,
+         max(event_ts) AS last_ts
+  FROM follow
   GROUP BY sid
-  HAVING count(DISTINCT api) >= :threshold
+  HAVING count(DISTINCT esrc * 4294967296 + ename) >= :threshold
 ),
 -- how often each role's sessions did it: automation repeats, a stolen session's recon is a one-off
 routine AS (
@@ -66,21 +83,25 @@ routine AS (
   GROUP BY s.role
 )
 SELECT
-  s.event_time AS first_time,
-  sc.last_time AS last_time,
-  s.recipient_account_id AS account,
-  s.aws_region AS region,
-  coalesce(s.identity_arn, s.user_name) AS identity,
-  s.access_key_id AS access_key,
-  s.source_ip_address AS source_ip,
+  v.event_time AS first_time,
+  strftime('%Y-%m-%dT%H:%M:%fZ', sc.last_ts / 1000.0, 'unixepoch') AS last_time,
+  v.recipient_account_id AS account,
+  v.aws_region AS region,
+  coalesce(v.identity_arn, v.user_name) AS identity,
+  v.access_key_id AS access_key,
+  v.source_ip_address AS source_ip,
   'GetCallerIdentity then ' || sc.calls || ' calls to ' || sc.apis || ' distinct APIs (' || sc.failed || ' denied) within '
     || :window_minutes || ' min: '
-    || CASE WHEN length(sc.names) > 160 THEN substr(sc.names, 1, 160) || '...' ELSE sc.names END AS summary,
+    || (SELECT CASE WHEN length(group_concat(n, ' ')) > 160 THEN substr(group_concat(n, ' '), 1, 160) || '...'
+                    ELSE group_concat(n, ' ') END
+        FROM (SELECT (SELECT s FROM names WHERE id = f.ename) AS n FROM follow f
+              WHERE f.sid = sc.sid AND f.nth = 1 ORDER BY f.event_ts, f.id)) AS summary,
   (SELECT json_group_array(event_id)
-   FROM (SELECT s.event_id AS event_id, s.event_ts AS ts, s.id AS id
+   FROM (SELECT v.event_id AS event_id, s.event_ts AS ts, s.id AS id
          UNION ALL
-         SELECT f.event_id, f.event_ts, f.id FROM follow f WHERE f.sid = s.id AND f.nth = 1
+         SELECT (SELECT f2.event_id FROM events f2 WHERE f2.id = f.id), f.event_ts, f.id
+         FROM follow f WHERE f.sid = s.id AND f.nth = 1
          ORDER BY ts, id)) AS evidence
-FROM scored sc CROSS JOIN starts s ON s.id = sc.sid
+FROM scored sc CROSS JOIN starts s ON s.id = sc.sid JOIN events v ON v.id = s.id
 WHERE s.role IS NULL OR (SELECT r.runs FROM routine r WHERE r.role = s.role) < :routine_runs
 ORDER BY first_time, identity, summary;

@@ -19,6 +19,16 @@ $ ctscan info -d shapes.db | grep -E '^(events|sources|time range|schema)'
 > time range:     2024-03-12T09:00:01.000Z .. 2024-03-12T09:01:03.000Z
 > sources with errors:
 
+# the verbatim records are stored in compressed blocks by event source
+# (names that make up megabytes of a log get blocks of their own): no
+# block mixes two sources, and every record has its block
+$ ctscan sql -d shapes.db -o csv "SELECT count(*) FROM (SELECT blk FROM ev GROUP BY blk HAVING count(DISTINCT esrc) > 1)"
+> count(*)
+> 0
+$ ctscan sql -d shapes.db -o csv "SELECT count(DISTINCT blk), count(DISTINCT esrc), (SELECT count(*) FROM ev WHERE blk NOT IN (SELECT id FROM blocks)) FROM ev"
+>~ count(DISTINCT blk),count(DISTINCT esrc),*
+> 3,3,0
+
 # the lookup-events record is the unescaped CloudTrailEvent, byte for byte
 $ ctscan show -d shapes.db 0a6f5d2e-1111-4a3b-9c8d-000000000030
 > {"eventVersion":"1.08","userIdentity":{"type":"IAMUser","principalId":"AIDA5EXAMPLEUSER0001","arn":"arn:aws:iam::111122223333:user/dev-alice","accountId":"111122223333","accessKeyId":"AKIA5EXAMPLEKEY00001","userName":"dev-alice"},"eventTime":"2024-03-12T09:00:30Z","eventSource":"ec2.amazonaws.com","eventName":"DescribeInstances","awsRegion":"us-east-1","sourceIPAddress":"192.0.2.10","userAgent":"aws-cli/2.15.30 Python/3.11.8 Linux/6.5.0 exe/x86_64.ubuntu.22 prompt/off command/ec2.describe-instances","requestParameters":{"instancesSet":{},"filterSet":{}},"responseElements":null,"requestID":"5f0b7a4e-0000-4000-8000-000000000030","eventID":"0a6f5d2e-1111-4a3b-9c8d-000000000030","readOnly":true,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"111122223333","eventCategory":"Management","tlsDetails":{"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_128_GCM_SHA256","clientProvidedHostHeader":"ec2.us-east-1.amazonaws.com"}}
