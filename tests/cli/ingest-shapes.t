@@ -25,6 +25,7 @@ $ ctscan info -d shapes.db | grep -E '^(events|sources|time range|schema)'
 $ ctscan sql -d shapes.db -o csv "SELECT count(*) FROM (SELECT blk FROM ev GROUP BY blk HAVING count(DISTINCT esrc) > 1)"
 > count(*)
 > 0
+
 $ ctscan sql -d shapes.db -o csv "SELECT count(DISTINCT blk), count(DISTINCT esrc), (SELECT count(*) FROM ev WHERE blk NOT IN (SELECT id FROM blocks)) FROM ev"
 >~ count(DISTINCT blk),count(DISTINCT esrc),*
 > 3,3,0
