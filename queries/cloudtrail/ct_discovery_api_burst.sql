@@ -40,6 +40,19 @@ recon AS MATERIALIZED (
     AND coalesce(e.ua, 0) NOT IN (SELECT id FROM allow_ua)
     AND coalesce(e.ip, 0) NOT IN (SELECT id FROM allow_src)
 ),
+-- a window lies within two consecutive bins of its length: a principal whose distinct APIs never reach
+-- the threshold in two consecutive bins cannot burst, and the sweep below skips its calls (most
+-- principals call a few APIs over and over)
+binned AS MATERIALIZED (
+  SELECT who, event_ts / (:window_minutes * 60000) AS bin, count(DISTINCT esrc * 4294967296 + ename) AS n
+  FROM recon
+  GROUP BY who, bin
+),
+cand AS MATERIALIZED (
+  SELECT DISTINCT a.who
+  FROM binned a LEFT JOIN binned b ON b.who = a.who AND b.bin = a.bin + 1
+  WHERE a.n + coalesce(b.n, 0) >= :threshold
+),
 -- calls to one API closer than the window apart form one island of presence [first - W, last]: a call
 -- with no call to the API in the window before it starts an island, one with none in the window after
 -- it ends one (the sweep below needs only the islands' ends, not which start goes with which end)
@@ -48,6 +61,7 @@ edges AS MATERIALIZED (
   FROM (SELECT who, event_ts,
                event_ts - lag(event_ts) OVER w AS gap_before, lead(event_ts) OVER w - event_ts AS gap_after
         FROM recon
+        WHERE who IN (SELECT who FROM cand)
         WINDOW w AS (PARTITION BY who, esrc, ename ORDER BY event_ts))
   WHERE gap_before IS NULL OR gap_before > :window_minutes * 60000
      OR gap_after IS NULL OR gap_after > :window_minutes * 60000
