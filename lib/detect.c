@@ -198,11 +198,19 @@ static int set_window(sqlite3 *db, int64_t since, int64_t until, const struct jx
 	if (!whole)
 		ct_buf_printf(&b, "CREATE TEMP VIEW ev AS SELECT * FROM main.ev WHERE ts >= %lld AND ts < %lld;",
 			      (long long)since, (long long)until);
-	ct_buf_printf(&b,
-		      "DROP VIEW IF EXISTS temp.events; CREATE TEMP VIEW events AS %s WHERE e.ts >= %lld AND e.ts < %lld;"
-		      "DROP VIEW IF EXISTS temp.flows; CREATE TEMP VIEW flows AS SELECT * FROM main.flows"
-		      " WHERE start >= %lld AND start < %lld;",
-		      sel, (long long)since, (long long)until, (long long)since, (long long)until);
+	/* the whole index: no bounds, which the planner would weigh as a
+	 * range on ev_ts */
+	if (whole)
+		ct_buf_printf(&b,
+			      "DROP VIEW IF EXISTS temp.events; CREATE TEMP VIEW events AS %s;"
+			      "DROP VIEW IF EXISTS temp.flows;",
+			      sel);
+	else
+		ct_buf_printf(&b,
+			      "DROP VIEW IF EXISTS temp.events; CREATE TEMP VIEW events AS %s WHERE e.ts >= %lld AND e.ts < %lld;"
+			      "DROP VIEW IF EXISTS temp.flows; CREATE TEMP VIEW flows AS SELECT * FROM main.flows"
+			      " WHERE start >= %lld AND start < %lld;",
+			      sel, (long long)since, (long long)until, (long long)since, (long long)until);
 	free(sel);
 	int rc = exec_sql(db, b.p, err);
 	ct_buf_free(&b);

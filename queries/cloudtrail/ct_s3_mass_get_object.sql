@@ -10,17 +10,26 @@
 -- allowlist: principal, ip
 -- param: threshold = 100 | GetObject calls within the window
 -- param: window_minutes = 10 | length of the sliding window in minutes
--- g keeps what the windows need for every GetObject call (most events are S3 data events); the other
--- strings are taken only for the calls reported (hits)
-WITH g AS MATERIALIZED (
-  SELECT id, event_ts,
-         coalesce(identity_arn, user_name, identity_principal_id, 'anonymous@' || source_ip_address) AS who
-  FROM events
-  WHERE event_name = 'GetObject'
-    AND error_code IS NULL
-    AND NOT EXISTS (SELECT 1 FROM allowlist a WHERE a.kind = 'principal'
-                    AND a.value IN (identity_arn, user_name, session_issuer_arn, session_issuer_user_name))
-    AND coalesce(source_ip_address, '') NOT IN (SELECT ip FROM allow_ip)
+-- g keeps what the windows need for every GetObject call (most events are S3 data events) as
+-- dictionary ids; the strings are taken only for the calls reported (hits)
+WITH allow_who AS MATERIALIZED (
+  SELECT id FROM strs WHERE s IN (SELECT value FROM allowlist WHERE kind = 'principal')
+),
+allow_src AS MATERIALIZED (
+  SELECT id FROM strs WHERE s IN (SELECT ip FROM allow_ip) UNION SELECT 0 FROM allow_ip WHERE ip = ''
+),
+g AS MATERIALIZED (
+  SELECT e.id, e.ts AS event_ts,
+         -- the ARN, user name or principal id; else the address, negated (an anonymous caller)
+         coalesce(e.iarn, e.uname, e.ipid, -e.ip) AS who
+  FROM ev e
+  WHERE e.ename = (SELECT id FROM names WHERE s = 'GetObject')
+    AND e.ecode IS NULL
+    AND coalesce(e.iarn, 0) NOT IN (SELECT id FROM allow_who)
+    AND coalesce(e.uname, 0) NOT IN (SELECT id FROM allow_who)
+    AND coalesce(e.siarn, 0) NOT IN (SELECT id FROM allow_who)
+    AND coalesce(e.siname, 0) NOT IN (SELECT id FROM allow_who)
+    AND coalesce(e.ip, 0) NOT IN (SELECT id FROM allow_src)
 ),
 win AS (
   SELECT who, event_ts AS t0,
@@ -50,7 +59,8 @@ member AS (
 ),
 hits AS MATERIALIZED (
   SELECT member.lo, v.id, v.event_ts, v.event_time, v.event_id, v.event_name, v.recipient_account_id, v.aws_region,
-         v.access_key_id, v.source_ip_address, g.who, v.request_parameters AS rp
+         v.access_key_id, v.source_ip_address, g.who,
+         coalesce(v.identity_arn, v.user_name, v.identity_principal_id, 'anonymous@' || v.source_ip_address) AS who_s, v.request_parameters AS rp
   FROM member JOIN g ON g.id = member.id JOIN events v ON v.id = g.id
 )
 SELECT
@@ -58,7 +68,7 @@ SELECT
   max(event_time) AS last_time,
   group_concat(DISTINCT recipient_account_id) AS account,
   group_concat(DISTINCT aws_region) AS region,
-  who AS identity,
+  who_s AS identity,
   group_concat(DISTINCT access_key_id) AS access_key,
   group_concat(DISTINCT source_ip_address) AS source_ip,
   count(*) || ' GetObject calls for ' || count(DISTINCT json_extract(rp, '$.bucketName') || '/' || json_extract(rp, '$.key'))

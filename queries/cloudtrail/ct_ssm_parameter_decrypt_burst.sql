@@ -10,21 +10,31 @@
 -- allowlist: principal, ip
 -- param: threshold = 10 | distinct decrypted parameters within the window
 -- param: window_minutes = 10 | length of the sliding window in minutes
--- calls keeps what the windows need for every call; the other strings are taken only for the calls
--- reported (hits)
-WITH calls AS MATERIALIZED (
-  SELECT id, event_ts, event_id, event_name, coalesce(identity_arn, user_name, identity_principal_id) AS who,
-         coalesce(session_issuer_arn, identity_arn, user_name, identity_principal_id) AS owner,
-         (coalesce(identity_type, '') IN ('IAMUser', 'Root') OR coalesce(access_key_id, '') GLOB 'AKIA*'
-          OR coalesce(session_credential_from_console, 0) = 1
-          OR coalesce(session_issuer_user_name, '') GLOB 'AWSReservedSSO_*') AS human,
-         request_parameters AS rp
-  FROM events
-  WHERE event_name IN ('GetParameter', 'GetParameters', 'GetParametersByPath')
-    AND error_code IS NULL
-    AND NOT EXISTS (SELECT 1 FROM allowlist a WHERE a.kind = 'principal'
-                    AND a.value IN (identity_arn, user_name, session_issuer_arn, session_issuer_user_name))
-    AND coalesce(source_ip_address, '') NOT IN (SELECT ip FROM allow_ip)
+-- calls keeps what the windows need for every call, principals as dictionary ids; the other strings
+-- are taken only for the calls reported (hits)
+WITH allow_who AS MATERIALIZED (
+  SELECT id FROM strs WHERE s IN (SELECT value FROM allowlist WHERE kind = 'principal')
+),
+allow_src AS MATERIALIZED (
+  SELECT id FROM strs WHERE s IN (SELECT ip FROM allow_ip) UNION SELECT 0 FROM allow_ip WHERE ip = ''
+),
+calls AS MATERIALIZED (
+  SELECT e.id, e.ts AS event_ts, v.event_id, v.event_name,
+         coalesce(e.iarn, e.uname, e.ipid) AS who,
+         coalesce(e.siarn, e.iarn, e.uname, e.ipid) AS owner,
+         (coalesce(e.itype, 0) IN (SELECT id FROM strs WHERE s IN ('IAMUser', 'Root'))
+          OR coalesce(e.akey, 0) IN (SELECT id FROM strs WHERE s GLOB 'AKIA*')
+          OR coalesce(e.console, 0) = 1
+          OR coalesce(e.siname, 0) IN (SELECT id FROM strs WHERE s GLOB 'AWSReservedSSO_*')) AS human,
+         v.request_parameters AS rp
+  FROM ev e JOIN events v ON v.id = e.id
+  WHERE e.ename IN (SELECT id FROM names WHERE s IN ('GetParameter', 'GetParameters', 'GetParametersByPath'))
+    AND e.ecode IS NULL
+    AND coalesce(e.iarn, 0) NOT IN (SELECT id FROM allow_who)
+    AND coalesce(e.uname, 0) NOT IN (SELECT id FROM allow_who)
+    AND coalesce(e.siarn, 0) NOT IN (SELECT id FROM allow_who)
+    AND coalesce(e.siname, 0) NOT IN (SELECT id FROM allow_who)
+    AND coalesce(e.ip, 0) NOT IN (SELECT id FROM allow_src)
 ),
 reads AS MATERIALIZED (
   SELECT id, who, owner, human, event_ts, json_extract(rp, '$.name') AS item, 1 AS w
@@ -99,7 +109,8 @@ member AS (
 ),
 hits AS MATERIALIZED (
   SELECT member.lo, v.id, v.event_ts, v.event_time, v.event_id, v.event_name, v.recipient_account_id, v.aws_region,
-         v.access_key_id, v.source_ip_address, c.who, c.owner, c.human, c.rp
+         v.access_key_id, v.source_ip_address, c.who, (SELECT s FROM strs WHERE id = c.who) AS who_s, c.owner,
+         c.human, c.rp
   FROM member JOIN calls c ON c.id = member.id JOIN events v ON v.id = c.id
 ),
 hit_items AS MATERIALIZED (
@@ -110,7 +121,7 @@ SELECT
   max(event_time) AS last_time,
   group_concat(DISTINCT recipient_account_id) AS account,
   group_concat(DISTINCT aws_region) AS region,
-  who AS identity,
+  who_s AS identity,
   group_concat(DISTINCT access_key_id) AS access_key,
   group_concat(DISTINCT source_ip_address) AS source_ip,
   count(*) || ' decrypting parameter reads in ' || ((max(event_ts) - min(event_ts)) / 60000) || ' min: '
