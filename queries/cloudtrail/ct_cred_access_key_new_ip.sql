@@ -21,8 +21,10 @@ addr AS MATERIALIZED (
   SELECT id FROM strs
   WHERE (s GLOB '[0-9]*.[0-9]*.[0-9]*.[0-9]*' OR s GLOB '*:*:*') AND s NOT GLOB '*amazonaws.com'
 ),
-k AS MATERIALIZED (
-  SELECT e.id, e.ts AS event_ts, e.akey, e.ip
+-- the calls of long-term keys from literal addresses, reduced at once to one row per (key, address)
+-- with its first call: the rule needs only when each key first used each address
+pairs AS MATERIALIZED (
+  SELECT e.akey, e.ip, min(e.ts) AS first_ts
   FROM ev e
   WHERE e.akey IN (SELECT id FROM akia)
     AND +e.ip IN (SELECT id FROM addr)
@@ -30,21 +32,31 @@ k AS MATERIALIZED (
     AND coalesce(e.uname, 0) NOT IN (SELECT id FROM allow_who)
     AND coalesce(e.siarn, 0) NOT IN (SELECT id FROM allow_who)
     AND coalesce(e.siname, 0) NOT IN (SELECT id FROM allow_who)
+  GROUP BY e.akey, e.ip
 ),
-keys AS (
-  SELECT akey, min(event_ts) AS first_ts FROM k GROUP BY akey
+keys AS MATERIALIZED (
+  SELECT akey, min(first_ts) AS first_ts FROM pairs GROUP BY akey
 ),
+-- an address is known when the key used it within its first days
 known AS MATERIALIZED (
-  SELECT DISTINCT k.akey, k.ip
-  FROM k JOIN keys ON keys.akey = k.akey
-  WHERE k.event_ts < keys.first_ts + :baseline_days * 86400000
+  SELECT p.akey, p.ip
+  FROM pairs p JOIN keys ON keys.akey = p.akey
+  WHERE p.first_ts < keys.first_ts + :baseline_days * 86400000
 ),
+new_pairs AS MATERIALIZED (
+  SELECT p.akey, p.ip, keys.first_ts
+  FROM pairs p JOIN keys ON keys.akey = p.akey
+  WHERE p.first_ts >= keys.first_ts + :baseline_days * 86400000
+    AND p.ip NOT IN (SELECT id FROM strs WHERE s IN (SELECT ip FROM allow_ip))
+),
+-- the calls of the new pairs, through the ev_akey index
 new_use AS MATERIALIZED (
-  SELECT k.id, keys.first_ts
-  FROM k JOIN keys ON keys.akey = k.akey
-  WHERE k.event_ts >= keys.first_ts + :baseline_days * 86400000
-    AND NOT EXISTS (SELECT 1 FROM known WHERE known.akey = k.akey AND known.ip = k.ip)
-    AND k.ip NOT IN (SELECT id FROM strs WHERE s IN (SELECT ip FROM allow_ip))
+  SELECT e.id, n.first_ts
+  FROM new_pairs n JOIN ev e ON e.akey = n.akey AND e.ip = n.ip
+  WHERE coalesce(e.iarn, 0) NOT IN (SELECT id FROM allow_who)
+    AND coalesce(e.uname, 0) NOT IN (SELECT id FROM allow_who)
+    AND coalesce(e.siarn, 0) NOT IN (SELECT id FROM allow_who)
+    AND coalesce(e.siname, 0) NOT IN (SELECT id FROM allow_who)
 ),
 hits AS MATERIALIZED (
   SELECT v.id, v.event_ts, v.event_time, v.event_id, v.event_name, v.error_code, v.recipient_account_id,
