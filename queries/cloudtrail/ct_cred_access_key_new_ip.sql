@@ -28,10 +28,7 @@ pairs AS MATERIALIZED (
   FROM ev e
   WHERE e.akey IN (SELECT id FROM akia)
     AND +e.ip IN (SELECT id FROM addr)
-    AND coalesce(e.iarn, 0) NOT IN (SELECT id FROM allow_who)
-    AND coalesce(e.uname, 0) NOT IN (SELECT id FROM allow_who)
-    AND coalesce(e.siarn, 0) NOT IN (SELECT id FROM allow_who)
-    AND coalesce(e.siname, 0) NOT IN (SELECT id FROM allow_who)
+    AND NOT EXISTS (SELECT 1 FROM allow_who a WHERE a.id IN (e.iarn, e.uname, e.siarn, e.siname))
   GROUP BY e.akey, e.ip
 ),
 keys AS MATERIALIZED (
@@ -53,10 +50,7 @@ new_pairs AS MATERIALIZED (
 new_use AS MATERIALIZED (
   SELECT e.id, n.first_ts
   FROM new_pairs n JOIN ev e ON e.akey = n.akey AND e.ip = n.ip
-  WHERE coalesce(e.iarn, 0) NOT IN (SELECT id FROM allow_who)
-    AND coalesce(e.uname, 0) NOT IN (SELECT id FROM allow_who)
-    AND coalesce(e.siarn, 0) NOT IN (SELECT id FROM allow_who)
-    AND coalesce(e.siname, 0) NOT IN (SELECT id FROM allow_who)
+  WHERE NOT EXISTS (SELECT 1 FROM allow_who a WHERE a.id IN (e.iarn, e.uname, e.siarn, e.siname))
 ),
 hits AS MATERIALIZED (
   SELECT v.id, v.event_ts, v.event_time, v.event_id, v.event_name, v.error_code, v.recipient_account_id,

@@ -37,10 +37,7 @@ pairs AS MATERIALIZED (
   WHERE +e.iarn IN (SELECT id FROM inst_arn)
     AND +e.ipid IN (SELECT id FROM inst_pid)
     AND +e.ip IN (SELECT id FROM addr)
-    AND e.iarn NOT IN (SELECT id FROM allow_who)
-    AND coalesce(e.uname, 0) NOT IN (SELECT id FROM allow_who)
-    AND coalesce(e.siarn, 0) NOT IN (SELECT id FROM allow_who)
-    AND coalesce(e.siname, 0) NOT IN (SELECT id FROM allow_who)
+    AND NOT EXISTS (SELECT 1 FROM allow_who a WHERE a.id IN (e.iarn, e.uname, e.siarn, e.siname))
   GROUP BY e.iarn, e.ip
 ),
 sessions AS (
@@ -63,9 +60,7 @@ new_use AS MATERIALIZED (
   SELECT e.id, e.iarn, e.ip
   FROM new_pairs n JOIN ev e ON e.iarn = n.iarn AND e.ip = n.ip
   WHERE e.ipid IN (SELECT id FROM inst_pid)
-    AND coalesce(e.uname, 0) NOT IN (SELECT id FROM allow_who)
-    AND coalesce(e.siarn, 0) NOT IN (SELECT id FROM allow_who)
-    AND coalesce(e.siname, 0) NOT IN (SELECT id FROM allow_who)
+    AND NOT EXISTS (SELECT 1 FROM allow_who a WHERE a.id IN (e.iarn, e.uname, e.siarn, e.siname))
 ),
 hits AS MATERIALIZED (
   SELECT n.iarn AS arn_id, n.ip AS ip_id, v.id, v.event_ts, v.event_time, v.event_id, v.event_name,

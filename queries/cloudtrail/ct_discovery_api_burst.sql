@@ -33,12 +33,9 @@ recon AS MATERIALIZED (
     AND coalesce(e.itype, 0) NOT IN (SELECT id FROM strs WHERE s IN ('AWSService', 'AWSAccount'))
     AND coalesce(e.ip, 0) NOT IN (SELECT id FROM strs WHERE s GLOB '*.amazonaws.com')
     AND coalesce(e.iarn, e.uname, e.ipid) IS NOT NULL
-    AND coalesce(e.iarn, 0) NOT IN (SELECT id FROM allow_who)
-    AND coalesce(e.uname, 0) NOT IN (SELECT id FROM allow_who)
-    AND coalesce(e.siarn, 0) NOT IN (SELECT id FROM allow_who)
-    AND coalesce(e.siname, 0) NOT IN (SELECT id FROM allow_who)
-    AND coalesce(e.ua, 0) NOT IN (SELECT id FROM allow_ua)
-    AND coalesce(e.ip, 0) NOT IN (SELECT id FROM allow_src)
+    AND NOT EXISTS (SELECT 1 FROM allow_who a WHERE a.id IN (e.iarn, e.uname, e.siarn, e.siname))
+    AND (NOT EXISTS (SELECT 1 FROM allow_ua) OR coalesce(e.ua, 0) NOT IN (SELECT id FROM allow_ua))
+    AND (NOT EXISTS (SELECT 1 FROM allow_src) OR coalesce(e.ip, 0) NOT IN (SELECT id FROM allow_src))
 ),
 -- a window lies within two consecutive bins of its length: a principal whose distinct APIs never reach
 -- the threshold in two consecutive bins cannot burst, and the sweep below skips its calls (most

@@ -35,12 +35,9 @@ gci AS MATERIALIZED (
   WHERE e.ename = (SELECT id FROM names WHERE s = 'GetCallerIdentity')
     AND e.ecode IS NULL
     AND coalesce(e.akey, e.iarn) IS NOT NULL
-    AND coalesce(e.iarn, 0) NOT IN (SELECT id FROM allow_who)
-    AND coalesce(e.uname, 0) NOT IN (SELECT id FROM allow_who)
-    AND coalesce(e.siarn, 0) NOT IN (SELECT id FROM allow_who)
-    AND coalesce(e.siname, 0) NOT IN (SELECT id FROM allow_who)
-    AND coalesce(e.ua, 0) NOT IN (SELECT id FROM allow_ua)
-    AND coalesce(e.ip, 0) NOT IN (SELECT id FROM allow_src)
+    AND NOT EXISTS (SELECT 1 FROM allow_who a WHERE a.id IN (e.iarn, e.uname, e.siarn, e.siname))
+    AND (NOT EXISTS (SELECT 1 FROM allow_ua) OR coalesce(e.ua, 0) NOT IN (SELECT id FROM allow_ua))
+    AND (NOT EXISTS (SELECT 1 FROM allow_src) OR coalesce(e.ip, 0) NOT IN (SELECT id FROM allow_src))
 ),
 -- a GetCallerIdentity with no earlier one of its key in the window before it starts a look
 starts AS MATERIALIZED (

@@ -27,11 +27,8 @@ g AS MATERIALIZED (
   FROM ev e
   WHERE e.ename = (SELECT id FROM names WHERE s = 'GetObject')
     AND e.ecode IS NULL
-    AND coalesce(e.iarn, 0) NOT IN (SELECT id FROM allow_who)
-    AND coalesce(e.uname, 0) NOT IN (SELECT id FROM allow_who)
-    AND coalesce(e.siarn, 0) NOT IN (SELECT id FROM allow_who)
-    AND coalesce(e.siname, 0) NOT IN (SELECT id FROM allow_who)
-    AND coalesce(e.ip, 0) NOT IN (SELECT id FROM allow_src)
+    AND NOT EXISTS (SELECT 1 FROM allow_who a WHERE a.id IN (e.iarn, e.uname, e.siarn, e.siname))
+    AND (NOT EXISTS (SELECT 1 FROM allow_src) OR coalesce(e.ip, 0) NOT IN (SELECT id FROM allow_src))
 ),
 win AS (
   SELECT who, event_ts AS t0,

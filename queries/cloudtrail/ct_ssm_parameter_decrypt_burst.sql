@@ -30,11 +30,8 @@ calls AS MATERIALIZED (
   FROM ev e JOIN events v ON v.id = e.id
   WHERE e.ename IN (SELECT id FROM names WHERE s IN ('GetParameter', 'GetParameters', 'GetParametersByPath'))
     AND e.ecode IS NULL
-    AND coalesce(e.iarn, 0) NOT IN (SELECT id FROM allow_who)
-    AND coalesce(e.uname, 0) NOT IN (SELECT id FROM allow_who)
-    AND coalesce(e.siarn, 0) NOT IN (SELECT id FROM allow_who)
-    AND coalesce(e.siname, 0) NOT IN (SELECT id FROM allow_who)
-    AND coalesce(e.ip, 0) NOT IN (SELECT id FROM allow_src)
+    AND NOT EXISTS (SELECT 1 FROM allow_who a WHERE a.id IN (e.iarn, e.uname, e.siarn, e.siname))
+    AND (NOT EXISTS (SELECT 1 FROM allow_src) OR coalesce(e.ip, 0) NOT IN (SELECT id FROM allow_src))
 ),
 reads AS MATERIALIZED (
   SELECT id, who, owner, human, event_ts, json_extract(rp, '$.name') AS item, 1 AS w
