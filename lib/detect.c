@@ -77,24 +77,35 @@ static const char *const jx_cols[][2] = {
 #define JX_NCOLS CT_ARRAY_SIZE(jx_cols)
 #define JX_MAX_BYTES ((size_t)256 << 20)
 
+/* A cached value: its type and json_extract's subtype, and its bytes (the
+ * number, for INTEGER and FLOAT) in the arena of the part that read it. */
+struct jx_val {
+	uint32_t off, len;
+	unsigned char type; /* SQLITE_INTEGER ... SQLITE_NULL */
+	unsigned char sub;
+};
+
 struct jx_ent {
 	int64_t id;
-	sqlite3_value *v[JX_NCOLS]; /* NULL: SQL NULL */
+	uint32_t part;
+	struct jx_val v[JX_NCOLS];
 };
 
 struct jx {
 	unsigned cols; /* bit i: jx_cols[i] is cached */
 	struct jx_ent *ents; /* ascending id */
 	size_t n;
+	char **arenas; /* one per part, each freed with the cache */
+	size_t narenas;
 };
 
 static void jx_free(struct jx *x)
 {
 	if (!x)
 		return;
-	for (size_t i = 0; i < x->n; i++)
-		for (size_t c = 0; c < JX_NCOLS; c++)
-			sqlite3_value_free(x->ents[i].v[c]);
+	for (size_t i = 0; i < x->narenas; i++)
+		free(x->arenas[i]);
+	free(x->arenas);
 	free(x->ents);
 	free(x);
 }
@@ -119,18 +130,40 @@ static void fn_jx_has(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_int(ctx, jx_find(sqlite3_user_data(ctx), sqlite3_value_int64(argv[0])) != NULL);
 }
 
-/* ct_jx(id, column): the cached value, with json_extract's subtype */
+/* ct_jx(id, column): the cached value, with json_extract's subtype (the
+ * arena outlives every statement that reads it) */
 static void fn_jx(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	(void)argc;
-	const struct jx_ent *e = jx_find(sqlite3_user_data(ctx), sqlite3_value_int64(argv[0]));
+	const struct jx *x = sqlite3_user_data(ctx);
+	const struct jx_ent *e = jx_find(x, sqlite3_value_int64(argv[0]));
 	int c = sqlite3_value_int(argv[1]);
-	if (!e || c < 0 || (size_t)c >= JX_NCOLS || !e->v[c])
+	if (!e || c < 0 || (size_t)c >= JX_NCOLS)
 		return;
-	sqlite3_result_value(ctx, e->v[c]);
-	unsigned st = sqlite3_value_subtype(e->v[c]);
-	if (st)
-		sqlite3_result_subtype(ctx, st);
+	const struct jx_val *v = &e->v[c];
+	const char *a = x->arenas[e->part] ? x->arenas[e->part] + v->off : "";
+	int64_t i;
+	double d;
+	switch (v->type) {
+	case SQLITE_INTEGER:
+		memcpy(&i, a, sizeof(i));
+		sqlite3_result_int64(ctx, i);
+		break;
+	case SQLITE_FLOAT:
+		memcpy(&d, a, sizeof(d));
+		sqlite3_result_double(ctx, d);
+		break;
+	case SQLITE_TEXT:
+		sqlite3_result_text(ctx, a, (int)v->len, SQLITE_STATIC);
+		break;
+	case SQLITE_BLOB:
+		sqlite3_result_blob(ctx, a, (int)v->len, SQLITE_STATIC);
+		break;
+	default:
+		return;
+	}
+	if (v->sub)
+		sqlite3_result_subtype(ctx, v->sub);
 }
 
 static int jx_register(sqlite3 *db, struct jx *x)
@@ -717,56 +750,112 @@ static void quoted_words(const char *sql, struct ct_buf *arr)
 	}
 }
 
+/* The pass's id range, cut into chunks that the parts take in turn (the
+ * events a rule reads are not spread evenly), and its byte budget. */
+struct jx_work {
+	pthread_mutex_t mu;
+	int64_t next, hi, step;
+	size_t bytes, max_bytes;
+};
+
 struct jx_part {
 	sqlite3 *db;
 	const char *sql, *names;
-	int64_t lo, hi; /* ids [lo, hi) */
-	size_t ncols, max_bytes, bytes;
+	size_t ncols;
+	struct jx_work *w;
+	uint32_t index;
+	struct ct_buf arena;
 	struct jx_ent *ents;
 	size_t n, cap;
 	pthread_t thread;
 	bool started;
 };
 
-/* One part of the shared pass: events in id order, which is block order. */
+/* Copies one column's value into the part's arena. */
+static bool jx_keep(struct jx_part *p, sqlite3_stmt *st, int col, struct jx_val *v)
+{
+	sqlite3_value *sv = sqlite3_column_value(st, col);
+	v->type = (unsigned char)sqlite3_value_type(sv);
+	v->sub = (unsigned char)sqlite3_value_subtype(sv);
+	v->off = (uint32_t)p->arena.len;
+	v->len = 0;
+	if (p->arena.len > UINT32_MAX - (1u << 30))
+		return false;
+	int64_t i;
+	double d;
+	switch (v->type) {
+	case SQLITE_INTEGER:
+		i = sqlite3_value_int64(sv);
+		return ct_buf_append(&p->arena, &i, sizeof(i)) == 0;
+	case SQLITE_FLOAT:
+		d = sqlite3_value_double(sv);
+		return ct_buf_append(&p->arena, &d, sizeof(d)) == 0;
+	case SQLITE_TEXT:
+	case SQLITE_BLOB: {
+		const void *b = v->type == SQLITE_TEXT ? (const void *)sqlite3_value_text(sv) : sqlite3_value_blob(sv);
+		int n = sqlite3_value_bytes(sv);
+		v->len = (uint32_t)n;
+		return n == 0 || ct_buf_append(&p->arena, b, (size_t)n) == 0;
+	}
+	default:
+		return true;
+	}
+}
+
+/* One part of the shared pass: chunks of events in id order, which is
+ * block order, until the range or the budget runs out. */
 static void *jx_scan(void *arg)
 {
 	struct jx_part *p = arg;
+	struct jx_work *w = p->w;
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(p->db, p->sql, -1, &st, NULL) != SQLITE_OK)
 		return NULL;
-	sqlite3_bind_int64(st, 1, p->lo);
-	sqlite3_bind_int64(st, 2, p->hi);
 	sqlite3_bind_text(st, 3, p->names, -1, SQLITE_STATIC);
-	while (p->bytes < p->max_bytes && sqlite3_step(st) == SQLITE_ROW) {
-		if (p->n == p->cap) {
-			size_t cap = p->cap ? 2 * p->cap : 1024;
-			struct jx_ent *e = realloc(p->ents, cap * sizeof(*e));
-			if (!e)
-				break;
-			p->ents = e;
-			p->cap = cap;
-		}
-		struct jx_ent *e = &p->ents[p->n];
-		memset(e, 0, sizeof(*e));
-		e->id = sqlite3_column_int64(st, 0);
-		bool ok = true;
-		for (size_t c = 0; c < p->ncols && ok; c++) {
-			sqlite3_value *v = sqlite3_column_value(st, (int)c + 1);
-			if (sqlite3_value_type(v) == SQLITE_NULL)
-				continue;
-			ok = (e->v[c] = sqlite3_value_dup(v)) != NULL;
-			p->bytes += (size_t)sqlite3_value_bytes(v) + 64;
-		}
-		if (!ok) {
-			for (size_t c = 0; c < p->ncols; c++)
-				sqlite3_value_free(e->v[c]);
+	bool ok = true;
+	while (ok) {
+		pthread_mutex_lock(&w->mu);
+		int64_t lo = w->next;
+		bool more = lo < w->hi && w->bytes < w->max_bytes;
+		if (more)
+			w->next = lo + w->step;
+		pthread_mutex_unlock(&w->mu);
+		if (!more)
 			break;
+		sqlite3_bind_int64(st, 1, lo);
+		sqlite3_bind_int64(st, 2, lo + w->step < w->hi ? lo + w->step : w->hi);
+		size_t before = p->arena.len, n_before = p->n;
+		while (ok && sqlite3_step(st) == SQLITE_ROW) {
+			if (p->n == p->cap) {
+				size_t cap = p->cap ? 2 * p->cap : 1024;
+				struct jx_ent *e = realloc(p->ents, cap * sizeof(*e));
+				if (!(ok = e != NULL))
+					break;
+				p->ents = e;
+				p->cap = cap;
+			}
+			struct jx_ent *e = &p->ents[p->n];
+			memset(e, 0, sizeof(*e));
+			e->id = sqlite3_column_int64(st, 0);
+			e->part = p->index;
+			for (size_t c = 0; c < p->ncols && ok; c++)
+				ok = jx_keep(p, st, (int)c + 1, &e->v[c]);
+			if (ok)
+				p->n++;
 		}
-		p->n++;
+		sqlite3_reset(st);
+		pthread_mutex_lock(&w->mu);
+		w->bytes += p->arena.len - before + sizeof(struct jx_ent) * (p->n - n_before);
+		pthread_mutex_unlock(&w->mu);
 	}
 	sqlite3_finalize(st);
 	return NULL;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	const struct jx_ent *x = a, *y = b;
+	return x->id < y->id ? -1 : x->id > y->id;
 }
 
 /* The shared JSON pass over dbs (one part each, run at once); NULL when no
@@ -817,11 +906,11 @@ static struct jx *jx_build(sqlite3 **dbs, int ndbs, const struct job *jobs, size
 			    " (SELECT value FROM json_each(?3))) AND e.id >= ?1 AND e.id < ?2");
 	if (!sql.p)
 		goto fail;
-	int64_t step = (hi - lo + ndbs - 1) / ndbs;
+	struct jx_work w = {.next = lo, .hi = hi, .step = (hi - lo) / 64 + 1, .max_bytes = JX_MAX_BYTES};
+	pthread_mutex_init(&w.mu, NULL);
 	for (int i = 0; i < ndbs; i++) {
-		parts[i] = (struct jx_part){.db = dbs[i], .sql = sql.p, .names = names.p, .ncols = JX_NCOLS,
-					    .lo = lo + step * i, .hi = i == ndbs - 1 ? hi : lo + step * (i + 1),
-					    .max_bytes = JX_MAX_BYTES / (size_t)ndbs};
+		parts[i] = (struct jx_part){.db = dbs[i], .sql = sql.p, .names = names.p, .ncols = JX_NCOLS, .w = &w,
+					    .index = (uint32_t)i};
 		if (i > 0)
 			parts[i].started = pthread_create(&parts[i].thread, NULL, jx_scan, &parts[i]) == 0;
 	}
@@ -832,22 +921,26 @@ static struct jx *jx_build(sqlite3 **dbs, int ndbs, const struct job *jobs, size
 		else
 			jx_scan(&parts[i]);
 	}
+	pthread_mutex_destroy(&w.mu);
 	size_t total = 0;
 	for (int i = 0; i < ndbs; i++)
 		total += parts[i].n;
 	x->ents = malloc((total ? total : 1) * sizeof(*x->ents));
+	x->arenas = calloc((size_t)ndbs, sizeof(*x->arenas));
 	for (int i = 0; i < ndbs; i++) {
-		if (x->ents && parts[i].n)
+		if (x->ents && x->arenas && parts[i].n)
 			memcpy(x->ents + x->n, parts[i].ents, parts[i].n * sizeof(*x->ents));
+		x->n += x->ents && x->arenas ? parts[i].n : 0;
+		if (x->arenas)
+			x->arenas[i] = parts[i].arena.p; /* the cache takes the arena */
 		else
-			for (size_t k = 0; k < parts[i].n; k++)
-				for (size_t c = 0; c < JX_NCOLS; c++)
-					sqlite3_value_free(parts[i].ents[k].v[c]);
-		x->n += x->ents ? parts[i].n : 0;
+			ct_buf_free(&parts[i].arena);
 		free(parts[i].ents);
 	}
-	if (!x->ents)
+	x->narenas = x->arenas ? (size_t)ndbs : 0;
+	if (!x->ents || !x->arenas)
 		goto fail;
+	qsort(x->ents, x->n, sizeof(*x->ents), by_id);
 	free(parts);
 	ct_buf_free(&names);
 	ct_buf_free(&sql);
