@@ -78,27 +78,41 @@ routine AS (
   FROM scored sc JOIN starts s ON s.id = sc.sid
   WHERE s.role IS NOT NULL
   GROUP BY s.role
+),
+reported AS MATERIALIZED (
+  SELECT sc.*, s.event_ts
+  FROM scored sc CROSS JOIN starts s ON s.id = sc.sid
+  WHERE s.role IS NULL OR (SELECT r.runs FROM routine r WHERE r.role = s.role) < :routine_runs
+),
+-- the first call of each API after the starts reported, gathered in one pass over follow
+shown AS MATERIALIZED (
+  SELECT sid, id, event_ts, ename FROM follow WHERE nth = 1 AND sid IN (SELECT sid FROM reported)
+),
+api_names AS (
+  SELECT sid, group_concat((SELECT s FROM names WHERE id = ename), ' ') AS names
+  FROM (SELECT * FROM shown ORDER BY sid, event_ts, id)
+  GROUP BY sid
+),
+-- evidence: the GetCallerIdentity, then those first calls, in time order
+evidence AS (
+  SELECT sid, json_group_array((SELECT v.event_id FROM events v WHERE v.id = x.id)) AS ids
+  FROM (SELECT sid, id, event_ts FROM shown
+        UNION ALL
+        SELECT sid, sid, event_ts FROM reported
+        ORDER BY sid, event_ts, id) x
+  GROUP BY sid
 )
 SELECT
   v.event_time AS first_time,
-  strftime('%Y-%m-%dT%H:%M:%fZ', sc.last_ts / 1000.0, 'unixepoch') AS last_time,
+  strftime('%Y-%m-%dT%H:%M:%fZ', r.last_ts / 1000.0, 'unixepoch') AS last_time,
   v.recipient_account_id AS account,
   v.aws_region AS region,
   coalesce(v.identity_arn, v.user_name) AS identity,
   v.access_key_id AS access_key,
   v.source_ip_address AS source_ip,
-  'GetCallerIdentity then ' || sc.calls || ' calls to ' || sc.apis || ' distinct APIs (' || sc.failed || ' denied) within '
+  'GetCallerIdentity then ' || r.calls || ' calls to ' || r.apis || ' distinct APIs (' || r.failed || ' denied) within '
     || :window_minutes || ' min: '
-    || (SELECT CASE WHEN length(group_concat(n, ' ')) > 160 THEN substr(group_concat(n, ' '), 1, 160) || '...'
-                    ELSE group_concat(n, ' ') END
-        FROM (SELECT (SELECT s FROM names WHERE id = f.ename) AS n FROM follow f
-              WHERE f.sid = sc.sid AND f.nth = 1 ORDER BY f.event_ts, f.id)) AS summary,
-  (SELECT json_group_array(event_id)
-   FROM (SELECT v.event_id AS event_id, s.event_ts AS ts, s.id AS id
-         UNION ALL
-         SELECT (SELECT f2.event_id FROM events f2 WHERE f2.id = f.id), f.event_ts, f.id
-         FROM follow f WHERE f.sid = s.id AND f.nth = 1
-         ORDER BY ts, id)) AS evidence
-FROM scored sc CROSS JOIN starts s ON s.id = sc.sid JOIN events v ON v.id = s.id
-WHERE s.role IS NULL OR (SELECT r.runs FROM routine r WHERE r.role = s.role) < :routine_runs
+    || CASE WHEN length(n.names) > 160 THEN substr(n.names, 1, 160) || '...' ELSE n.names END AS summary,
+  x.ids AS evidence
+FROM reported r JOIN events v ON v.id = r.sid JOIN api_names n ON n.sid = r.sid JOIN evidence x ON x.sid = r.sid
 ORDER BY first_time, identity, summary;
