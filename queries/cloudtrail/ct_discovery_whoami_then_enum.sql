@@ -66,11 +66,11 @@ follow AS MATERIALIZED (
     AND coalesce(mgmt, 1) = 1
 ),
 scored AS MATERIALIZED (
-  SELECT sid, count(DISTINCT esrc * 4294967296 + ename) AS apis, count(*) AS calls, count(ecode) AS failed,
-         max(event_ts) AS last_ts
+  -- an API's first call after the start is its row with nth = 1: counting those counts the APIs
+  SELECT sid, sum(nth = 1) AS apis, count(*) AS calls, count(ecode) AS failed, max(event_ts) AS last_ts
   FROM follow
   GROUP BY sid
-  HAVING count(DISTINCT esrc * 4294967296 + ename) >= :threshold
+  HAVING sum(nth = 1) >= :threshold
 ),
 -- how often each role's sessions did it: automation repeats, a stolen session's recon is a one-off
 routine AS (
