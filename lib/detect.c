@@ -906,7 +906,7 @@ static struct jx *jx_build(sqlite3 **dbs, int ndbs, const struct job *jobs, size
 			    " (SELECT value FROM json_each(?3))) AND e.id >= ?1 AND e.id < ?2");
 	if (!sql.p)
 		goto fail;
-	struct jx_work w = {.next = lo, .hi = hi, .step = (hi - lo) / 64 + 1, .max_bytes = JX_MAX_BYTES};
+	struct jx_work w = {.next = lo, .hi = hi, .step = (hi - lo) / (8 * ndbs) + 1, .max_bytes = JX_MAX_BYTES};
 	pthread_mutex_init(&w.mu, NULL);
 	for (int i = 0; i < ndbs; i++) {
 		parts[i] = (struct jx_part){.db = dbs[i], .sql = sql.p, .names = names.p, .ncols = JX_NCOLS, .w = &w,
