@@ -667,11 +667,13 @@ static void *worker_main(void *arg)
 }
 
 /* The order the rules start in: the costliest first, so that the last to
- * finish is a short one.  Without a record of past runs the length of a
- * rule's query is the estimate: the slow rules are the multi-stage ones
- * (bursts, baselines, sequences) over many events. */
+ * finish is a short one.  A rule's cost is its time in the last run over
+ * this index (table rule_times) and, for a rule never run here, the length
+ * of its query: the slow rules are the multi-stage ones (bursts,
+ * baselines, sequences) over many events. */
 struct slot {
-	size_t k, cost;
+	size_t k;
+	double cost;
 };
 
 static int by_cost(const void *a, const void *b)
@@ -682,16 +684,27 @@ static int by_cost(const void *a, const void *b)
 	return x->k < y->k ? -1 : 1;
 }
 
-static void cost_order(const struct job *jobs, size_t n, size_t *order)
+static void cost_order(sqlite3 *db, const struct job *jobs, size_t n, size_t *order)
 {
 	struct slot *sl = malloc((n ? n : 1) * sizeof(*sl));
 	for (size_t i = 0; i < n; i++) {
 		order[i] = i;
 		if (sl)
-			sl[i] = (struct slot){i, strlen(jobs[i].r->sql)};
+			sl[i] = (struct slot){i, (double)strlen(jobs[i].r->sql) / 10000.0};
 	}
 	if (!sl)
 		return;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT seconds FROM main.rule_times WHERE rule_id = ?", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		for (size_t i = 0; i < n; i++) {
+			sqlite3_bind_text(st, 1, jobs[i].r->id, -1, SQLITE_STATIC);
+			if (sqlite3_step(st) == SQLITE_ROW)
+				sl[i].cost = sqlite3_column_double(st, 0);
+			sqlite3_reset(st);
+		}
+		sqlite3_finalize(st);
+	}
 	qsort(sl, n, sizeof(*sl), by_cost);
 	for (size_t i = 0; i < n; i++)
 		order[i] = sl[i].k;
@@ -964,7 +977,7 @@ static void run_jobs(struct ct_index *idx, sqlite3 *db, struct job *jobs, size_t
 	if (!order || !w || !readers)
 		nthreads = 1;
 	if (order)
-		cost_order(jobs, n, order);
+		cost_order(db, jobs, n, order);
 	struct pool p = {.jobs = jobs, .order = order, .n = n, .o = o};
 	int ndbs = 0;
 	for (int i = 0; dbs && nthreads > 1 && i < nthreads; i++) {
@@ -1050,6 +1063,10 @@ int ct_detect_run(struct ct_index *idx, const struct ct_ruleset *rs, const struc
 	char deflt[4200];
 	snprintf(deflt, sizeof(deflt), "%s.allowlist", ct_index_path(idx));
 	if (load_allowlist(db, o->allowlist_path ? o->allowlist_path : deflt, o->allowlist_path != NULL, err) < 0)
+		goto rollback;
+	/* indexes made before rule_times was added get it here */
+	if (exec_sql(db, "CREATE TABLE IF NOT EXISTS rule_times(rule_id TEXT PRIMARY KEY, seconds REAL NOT NULL)",
+		     err) < 0)
 		goto rollback;
 	if (exec_sql(db, "DELETE FROM listed_ip", err) < 0)
 		goto rollback;
@@ -1138,6 +1155,22 @@ int ct_detect_run(struct ct_index *idx, const struct ct_ruleset *rs, const struc
 	}
 	if (o->on_profile && res.json_pass_events)
 		o->on_profile(o->ud, "(shared JSON pass, events read)", res.json_pass_seconds, res.json_pass_events);
+	/* each rule's time, for the order of the next run */
+	sqlite3_stmt *rt;
+	if (sqlite3_prepare_v2(db,
+			       "INSERT INTO rule_times(rule_id, seconds) VALUES(?, ?)"
+			       " ON CONFLICT(rule_id) DO UPDATE SET seconds = excluded.seconds",
+			       -1, &rt, NULL) == SQLITE_OK) {
+		for (size_t i = 0; i < njobs; i++) {
+			if (!jobs[i].prepared || jobs[i].failed)
+				continue;
+			sqlite3_bind_text(rt, 1, jobs[i].r->id, -1, SQLITE_STATIC);
+			sqlite3_bind_double(rt, 2, jobs[i].seconds);
+			sqlite3_step(rt);
+			sqlite3_reset(rt);
+		}
+		sqlite3_finalize(rt);
+	}
 	sqlite3_stmt *upd;
 	if (sqlite3_prepare_v2(db, "UPDATE detect_runs SET rules = ?, failed = ?, findings = ? WHERE id = ?", -1, &upd,
 			       NULL) == SQLITE_OK) {

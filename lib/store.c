@@ -86,6 +86,7 @@ static const char schema_sql[] =
 	"  detail TEXT\n"
 	");\n"
 	"CREATE INDEX integrity_source ON integrity(source_id);\n"
+	"CREATE TABLE rule_times(rule_id TEXT PRIMARY KEY, seconds REAL NOT NULL);\n"
 	"CREATE TABLE detect_runs(id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, rules INTEGER,\n"
 	"  failed INTEGER, findings INTEGER);\n"
 	"CREATE TABLE findings(\n"

@@ -8,6 +8,12 @@ $ ctscan detect -d d.db --no-builtin --rules-dir rules -o csv
 > low,my_s3_policy_calls,2024-03-12T09:00:03.000Z,2024-03-12T09:00:03.000Z,111122223333,us-east-1,arn:aws:sts::111122223333:assumed-role/ops-deploy/ops-session,ASIA5EXAMPLESESS0001,192.0.2.10,"1 PutBucketPolicy call(s), 1 failed",Bucket policy calls (a user rule),TA0005,T1562,"[""0a6f5d2e-1111-4a3b-9c8d-000000000003""]",1
 ! detect: 1 rules run, 0 failed, 1 findings (run 1)
 
+# each rule's time is kept for the order of the next run (the slowest
+# starts first)
+$ ctscan sql -d d.db -o csv "SELECT rule_id, seconds >= 0 FROM rule_times"
+> rule_id,seconds >= 0
+> my_s3_policy_calls,1
+
 # --fail-on: a low finding fails "low" but not "medium"
 $ ctscan detect -q -d d.db --no-builtin --rules-dir rules -o tsv --fail-on low >/dev/null
 ? 1
