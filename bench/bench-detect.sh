@@ -85,8 +85,12 @@ if [ "$rc" -ne 0 ] || [ -z "$SECS" ]; then
 	exit 2
 fi
 CTSCAN_SECS=$SECS
-nrules=$(grep -c '^profile:' "$PROFILE" || true)
-row "ctscan detect (whole library)" "$SECS" "$RSS_MB" "$(wc -l <"$FINDINGS")" "findings, $nrules rules, --profile"
+nrules=$(grep -c '^profile:.* ct_\|^profile:.* vpc_' "$PROFILE" || true)
+row "ctscan detect (whole library)" "$SECS" "$RSS_MB" "$(wc -l <"$FINDINGS")" "findings, $nrules rules, first run over the index, --profile"
+# a second run starts the slowest rules first (their times from the first run are in the index)
+if measure "$CTSCAN" detect -q -d "$DB" -o ndjson >/dev/null 2>&1; then
+	row "ctscan detect again" "$SECS" "$RSS_MB" "-" "the slowest rules first, from the first run's times"
+fi
 print_table
 
 echo
