@@ -19,15 +19,15 @@ allow_src AS MATERIALIZED (
   SELECT id FROM strs WHERE s IN (SELECT ip FROM allow_ip) UNION SELECT 0 FROM allow_ip WHERE ip = ''
 ),
 calls AS MATERIALIZED (
-  SELECT e.id, e.ts AS event_ts, v.event_id, v.event_name,
+  SELECT e.id, e.ts AS event_ts, (SELECT s FROM names WHERE id = e.ename) AS event_name,
          coalesce(e.iarn, e.uname, e.ipid) AS who,
          coalesce(e.siarn, e.iarn, e.uname, e.ipid) AS owner,
          (coalesce(e.itype, 0) IN (SELECT id FROM strs WHERE s IN ('IAMUser', 'Root'))
           OR coalesce(e.akey, 0) IN (SELECT id FROM strs WHERE s GLOB 'AKIA*')
           OR coalesce(e.console, 0) = 1
           OR coalesce(e.siname, 0) IN (SELECT id FROM strs WHERE s GLOB 'AWSReservedSSO_*')) AS human,
-         v.request_parameters AS rp
-  FROM ev e JOIN events v ON v.id = e.id
+         (SELECT v.request_parameters FROM events v WHERE v.id = e.id) AS rp
+  FROM ev e
   WHERE e.ename IN (SELECT id FROM names WHERE s IN ('GetParameter', 'GetParameters', 'GetParametersByPath'))
     AND e.ecode IS NULL
     AND NOT EXISTS (SELECT 1 FROM allow_who a WHERE a.id IN (e.iarn, e.uname, e.siarn, e.siname))
