@@ -57,12 +57,13 @@ static int exec_sql(sqlite3 *db, const char *sql, struct ct_err *err)
  *
  * The JSON columns of `events` (request_parameters, ...) are json_extract
  * over the verbatim record, which lives in a 256 KiB zlib block: reading
- * one record inflates its block.  The events a rule reads JSON from are
- * spread over nearly every block, so each such rule used to inflate most
- * of the index again.  Before the rules run, one pass in block order (split
- * across the worker connections) extracts those columns for the events
- * whose name a JSON-reading rule quotes ('GetParameter', 'ConsoleLogin',
- * ...); the rule connections' events view takes a cached value when there
+ * one record inflates its block.  Several rules read the JSON of the same
+ * common events (GetObject, GetParameter), so one pass in block order, on
+ * one worker connection while the others run the rules that read no JSON
+ * column, extracts those columns for the events whose name a JSON-reading
+ * rule quotes ('GetParameter', 'ConsoleLogin', ...); the rules that read
+ * JSON start when it is done.  Their connections' events view takes a
+ * cached value when there
  * is one and reads the record otherwise, so a rule sees exactly the same
  * values either way.  The names are only a guess at what rules will read:
  * a wrong guess costs time, never a different result.  The cache is read
@@ -573,6 +574,7 @@ int ct_rule_prepare(sqlite3 *db, const struct ct_rule *r, const struct ct_detect
 
 struct job {
 	const struct ct_rule *r;
+	bool json; /* reads a JSON column of events (see the shared pass) */
 	double seconds;
 	uint64_t rows;
 	sqlite3_value **vals; /* rows * 9 */
@@ -582,12 +584,22 @@ struct job {
 	char why[600];
 };
 
+/* The shared JSON pass, while the rules run: one worker builds it on its
+ * connection while the others take the rules that read no JSON column;
+ * the rules that do wait for it. */
+enum jx_state { JX_NONE, JX_RUNNING, JX_DONE };
+
 struct pool {
 	pthread_mutex_t mu;
+	pthread_cond_t cv;
 	struct job *jobs;
 	size_t *order; /* jobs in the order they start: the costliest first */
-	size_t n, next;
+	bool *taken;   /* by order position */
+	size_t n, next, left;
 	const struct ct_detect_opts *o;
+	enum jx_state jx_state;
+	struct jx *x; /* when JX_DONE: the pass, or NULL if it failed */
+	double jx_seconds;
 };
 
 static void job_clear(struct job *j)
@@ -648,19 +660,63 @@ struct worker {
 	struct pool *p;
 	sqlite3 *db;
 	pthread_t thread;
-	bool started;
+	bool started, builds_jx;
 };
+
+static struct jx *jx_build(sqlite3 **dbs, int ndbs, const struct job *jobs, size_t n);
+static int set_window(sqlite3 *db, int64_t since, int64_t until, const struct jx *x, struct ct_err *err);
+
+/* The next job this worker may run (SIZE_MAX: none left): the first in
+ * order not taken whose JSON columns are ready, waiting while the only
+ * ones left wait for the pass. */
+static size_t next_job(struct pool *p)
+{
+	pthread_mutex_lock(&p->mu);
+	size_t k = SIZE_MAX;
+	while (p->left) {
+		while (p->next < p->n && p->taken[p->next])
+			p->next++;
+		for (size_t i = p->next; i < p->n; i++) {
+			if (p->taken[i] || (p->jobs[p->order[i]].json && p->jx_state == JX_RUNNING))
+				continue;
+			p->taken[i] = true;
+			p->left--;
+			k = p->order[i];
+			break;
+		}
+		if (k != SIZE_MAX)
+			break;
+		pthread_cond_wait(&p->cv, &p->mu);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return k;
+}
 
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct pool *p = w->p;
-	for (;;) {
+	if (w->builds_jx) {
+		double t0 = now_s();
+		struct jx *x = jx_build(&w->db, 1, p->jobs, p->n);
 		pthread_mutex_lock(&p->mu);
-		size_t k = p->next < p->n ? p->order[p->next++] : SIZE_MAX;
+		p->x = x;
+		p->jx_seconds = now_s() - t0;
+		p->jx_state = JX_DONE;
+		pthread_cond_broadcast(&p->cv);
 		pthread_mutex_unlock(&p->mu);
+	}
+	bool installed = false;
+	for (;;) {
+		size_t k = next_job(p);
 		if (k == SIZE_MAX)
 			break;
+		/* this connection reads the pass from the first job that can */
+		if (p->jobs[k].json && !installed && p->x) {
+			installed = true;
+			if (set_window(w->db, p->o->since_ms, p->o->until_ms, p->x, NULL) < 0)
+				set_window(w->db, p->o->since_ms, p->o->until_ms, NULL, NULL);
+		}
 		run_job(w->db, &p->jobs[k], p->o);
 	}
 	return NULL;
@@ -874,6 +930,17 @@ static int by_id(const void *a, const void *b)
 /* The shared JSON pass over dbs (one part each, run at once); NULL when no
  * selected rule reads the JSON columns or on failure (the rules then read
  * the records themselves). */
+/* Whether the pass pays: one rule alone may read the JSON of a few of the
+ * events it names (those it reports), and extracting all of them would
+ * cost it more. */
+static bool jx_wanted(const struct job *jobs, size_t n)
+{
+	size_t readers = 0;
+	for (size_t i = 0; i < n; i++)
+		readers += jobs[i].json;
+	return readers >= 2;
+}
+
 static struct jx *jx_build(sqlite3 **dbs, int ndbs, const struct job *jobs, size_t n)
 {
 	struct jx *x = calloc(1, sizeof(*x));
@@ -893,10 +960,8 @@ static struct jx *jx_build(sqlite3 **dbs, int ndbs, const struct job *jobs, size
 		x->cols |= cols;
 	}
 	ct_buf_printf(&names, "]");
-	/* one rule alone may read the JSON of a few of the events it names
-	 * (those it reports): extracting all of them would cost it more */
 	if (readers < 2)
-		goto fail;
+		goto fail; /* see jx_wanted */
 	int64_t lo = 0, hi = 0;
 	sqlite3_stmt *st;
 	if (!x || !parts || !names.p || !x->cols ||
@@ -979,6 +1044,7 @@ static void run_jobs(struct ct_index *idx, sqlite3 *db, struct job *jobs, size_t
 	if (order)
 		cost_order(db, jobs, n, order);
 	struct pool p = {.jobs = jobs, .order = order, .n = n, .o = o};
+	p.taken = calloc(n ? n : 1, sizeof(*p.taken));
 	int ndbs = 0;
 	for (int i = 0; dbs && nthreads > 1 && i < nthreads; i++) {
 		struct ct_err e = {0};
@@ -988,47 +1054,65 @@ static void run_jobs(struct ct_index *idx, sqlite3 *db, struct job *jobs, size_t
 	}
 	if (dbs && !ndbs)
 		dbs[ndbs++] = db;
-	/* the JSON columns the rules read, extracted once for all of them */
-	double t0 = now_s();
-	struct jx *x = dbs ? jx_build(dbs, ndbs, jobs, n) : NULL;
-	if (x) {
-		res->json_pass_seconds = now_s() - t0;
-		res->json_pass_events = x->n;
-	}
-	for (int i = 0; x && i < ndbs; i++) {
-		struct ct_err e = {0};
-		if (set_window(dbs[i], o->since_ms, o->until_ms, x, &e) < 0) {
-			for (int k = 0; k <= i; k++)
-				set_window(dbs[k], o->since_ms, o->until_ms, NULL, NULL);
-			jx_free(x);
-			x = NULL;
-		}
-	}
-	if (dbs && dbs[0] != db) {
+	for (size_t i = 0; i < n; i++)
+		for (size_t c = 0; c < JX_NCOLS; c++)
+			jobs[i].json = jobs[i].json || mentions(jobs[i].r->sql, jx_cols[c][0]);
+	struct jx *x = NULL;
+	if (dbs && dbs[0] != db && ndbs > 1 && p.taken) {
+		/* the pass on the first connection, the rules that need none of
+		 * it on the others meanwhile */
 		pthread_mutex_init(&p.mu, NULL);
+		pthread_cond_init(&p.cv, NULL);
+		p.left = n;
+		p.jx_state = jx_wanted(jobs, n) ? JX_RUNNING : JX_DONE;
 		int started = 0;
 		for (int i = 0; i < ndbs; i++) {
-			w[i].p = &p;
-			w[i].db = dbs[i];
+			w[i] = (struct worker){.p = &p, .db = dbs[i], .builds_jx = i == 0 && p.jx_state == JX_RUNNING};
 			if (pthread_create(&w[i].thread, NULL, worker_main, &w[i]) != 0)
 				break;
 			w[i].started = true;
 			started++;
 		}
-		/* whatever no worker took runs here, on a reader */
-		struct worker self = {.p = &p, .db = dbs[0]};
-		if (!started)
+		if (started && !w[0].started) {
+			/* nobody builds the pass: the JSON rules read the records */
+			pthread_mutex_lock(&p.mu);
+			p.jx_state = JX_DONE;
+			pthread_cond_broadcast(&p.cv);
+			pthread_mutex_unlock(&p.mu);
+		}
+		if (!started) {
+			struct worker self = {.p = &p, .db = dbs[0], .builds_jx = p.jx_state == JX_RUNNING};
 			worker_main(&self);
-		for (int i = 0; i < nthreads; i++)
+		}
+		for (int i = 0; i < ndbs; i++)
 			if (w[i].started)
 				pthread_join(w[i].thread, NULL);
+		pthread_cond_destroy(&p.cv);
 		pthread_mutex_destroy(&p.mu);
+		x = p.x;
+		if (x) {
+			res->json_pass_seconds = p.jx_seconds;
+			res->json_pass_events = x->n;
+		}
 	} else {
+		/* one connection: the pass first, then the rules in order */
+		double t0 = now_s();
+		x = dbs ? jx_build(dbs, 1, jobs, n) : NULL;
+		if (x) {
+			res->json_pass_seconds = now_s() - t0;
+			res->json_pass_events = x->n;
+			if (set_window(dbs[0], o->since_ms, o->until_ms, x, NULL) < 0) {
+				set_window(dbs[0], o->since_ms, o->until_ms, NULL, NULL);
+				jx_free(x);
+				x = NULL;
+			}
+		}
 		for (size_t i = 0; i < n; i++)
-			run_job(db, &jobs[order ? order[i] : i], o);
+			run_job(dbs ? dbs[0] : db, &jobs[order ? order[i] : i], o);
 	}
 	if (x && dbs && dbs[0] == db)
 		set_window(db, o->since_ms, o->until_ms, NULL, NULL);
+	free(p.taken);
 	for (int i = 0; readers && i < nthreads; i++)
 		ct_index_free(readers[i]);
 	jx_free(x);
