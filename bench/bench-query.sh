@@ -86,6 +86,8 @@ row "timeline --access-key (best of 5)" "$SECS" "$RSS_MB" "$rows" "$KEY, $KEYN e
 measure bash -c "'$CTSCAN' timeline -o ndjson >/dev/null"
 CTSCAN_SECS=$SECS
 row "timeline -o ndjson (all events)" "$SECS" "$RSS_MB" "$nev" "typed columns, JSON columns nested; to /dev/null"
+measure bash -c "'$CTSCAN' timeline --access-key '$KEY' -o raw >/dev/null"
+row "timeline --access-key -o raw" "$SECS" "$RSS_MB" "$KEYN" "$KEY: the verbatim records of one key's events"
 measure bash -c "'$CTSCAN' timeline -o raw >/dev/null"
 row "timeline -o raw (all events)" "$SECS" "$RSS_MB" "$nev" "the verbatim records; to /dev/null"
 if need_apt jq jq; then
