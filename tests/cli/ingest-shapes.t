@@ -30,6 +30,20 @@ $ ctscan sql -d shapes.db -o csv "SELECT count(DISTINCT blk), count(DISTINCT esr
 >~ count(DISTINCT blk),count(DISTINCT esrc),*
 > 3,3,0
 
+# an event name whose records pass 4 MiB in one ingest gets blocks of its
+# own: 4,500 GetObject and 1,500 PutObject calls of 1.3 KB each, the first
+# GetObject calls share blocks with PutObject, the last ones do not
+$ awk 'BEGIN { pad = sprintf("%1100s", ""); gsub(/ /, "x", pad); for (i = 1; i <= 6000; i++) printf "{\"eventVersion\":\"1.08\",\"eventTime\":\"2024-03-12T09:%02d:%02dZ\",\"eventSource\":\"s3.amazonaws.com\",\"eventName\":\"%s\",\"eventID\":\"ev-%05d\",\"recipientAccountId\":\"111122223333\",\"requestParameters\":{\"pad\":\"%s\"}}\n", int(i / 60) % 60, i % 60, (i % 4 ? "GetObject" : "PutObject"), i, pad }' >heavy.jsonl && ctscan ingest -q -d heavy.db heavy.jsonl
+!~ ingest: 1 files (1 read, 0 skipped, 0 already in the index), 6000 events added, 0 flows added, 0 duplicates, 0 records rejected, 0 files with errors, * s
+
+$ for range in "< 100" "> 5000"; do ctscan sql -d heavy.db -o tsv "SELECT count(DISTINCT e2.ename) FROM ev e JOIN ev e2 ON e2.blk = e.blk WHERE e.ord $range AND e.ename = (SELECT id FROM names WHERE s = 'GetObject')" | tail -1; done
+> 2
+> 1
+
+# and every record still comes back byte for byte
+$ cmp <(ctscan show -d heavy.db ev-05999 ev-00004 ev-00001) <(sed -n '5999p;4p;1p' heavy.jsonl | sort -r) && echo same
+> same
+
 # the lookup-events record is the unescaped CloudTrailEvent, byte for byte
 $ ctscan show -d shapes.db 0a6f5d2e-1111-4a3b-9c8d-000000000030
 > {"eventVersion":"1.08","userIdentity":{"type":"IAMUser","principalId":"AIDA5EXAMPLEUSER0001","arn":"arn:aws:iam::111122223333:user/dev-alice","accountId":"111122223333","accessKeyId":"AKIA5EXAMPLEKEY00001","userName":"dev-alice"},"eventTime":"2024-03-12T09:00:30Z","eventSource":"ec2.amazonaws.com","eventName":"DescribeInstances","awsRegion":"us-east-1","sourceIPAddress":"192.0.2.10","userAgent":"aws-cli/2.15.30 Python/3.11.8 Linux/6.5.0 exe/x86_64.ubuntu.22 prompt/off command/ec2.describe-instances","requestParameters":{"instancesSet":{},"filterSet":{}},"responseElements":null,"requestID":"5f0b7a4e-0000-4000-8000-000000000030","eventID":"0a6f5d2e-1111-4a3b-9c8d-000000000030","readOnly":true,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"111122223333","eventCategory":"Management","tlsDetails":{"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_128_GCM_SHA256","clientProvidedHostHeader":"ec2.us-east-1.amazonaws.com"}}
