@@ -927,9 +927,6 @@ static int by_id(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* The shared JSON pass over dbs (one part each, run at once); NULL when no
- * selected rule reads the JSON columns or on failure (the rules then read
- * the records themselves). */
 /* Whether the pass pays: one rule alone may read the JSON of a few of the
  * events it names (those it reports), and extracting all of them would
  * cost it more. */
@@ -941,6 +938,9 @@ static bool jx_wanted(const struct job *jobs, size_t n)
 	return readers >= 2;
 }
 
+/* The shared JSON pass over dbs (one part each, run at once); NULL when no
+ * selected rule reads the JSON columns or on failure (the rules then read
+ * the records themselves). */
 static struct jx *jx_build(sqlite3 **dbs, int ndbs, const struct job *jobs, size_t n)
 {
 	struct jx *x = calloc(1, sizeof(*x));
@@ -979,7 +979,8 @@ static struct jx *jx_build(sqlite3 **dbs, int ndbs, const struct job *jobs, size
 			ct_buf_printf(&sql, ", json_extract(" RECORD_EXPR ", '$.%s')", jx_cols[c][1]);
 		else
 			ct_buf_printf(&sql, ", NULL");
-	/* +ename: the rowid range in id order, so that each block is inflated once */
+	/* +ename: a range of ids in id order, which is the order records were
+	 * put in their blocks, so that each block is inflated once */
 	ct_buf_printf(&sql, " FROM ev e WHERE +e.ename IN (SELECT id FROM names WHERE s IN"
 			    " (SELECT value FROM json_each(?3))) AND e.id >= ?1 AND e.id < ?2");
 	if (!sql.p)
