@@ -79,7 +79,7 @@ static const char *const jx_cols[][2] = {
 #define JX_MAX_BYTES ((size_t)256 << 20)
 
 /* A cached value: its type and json_extract's subtype, and its bytes (the
- * number, for INTEGER and FLOAT) in the arena of the part that read it. */
+ * number, for INTEGER and FLOAT) in the cache's arena. */
 struct jx_val {
 	uint32_t off, len;
 	unsigned char type; /* SQLITE_INTEGER ... SQLITE_NULL */
@@ -88,25 +88,21 @@ struct jx_val {
 
 struct jx_ent {
 	int64_t id;
-	uint32_t part;
 	struct jx_val v[JX_NCOLS];
 };
 
 struct jx {
 	unsigned cols; /* bit i: jx_cols[i] is cached */
 	struct jx_ent *ents; /* ascending id */
-	size_t n;
-	char **arenas; /* one per part, each freed with the cache */
-	size_t narenas;
+	size_t n, cap;
+	struct ct_buf arena; /* the values' bytes */
 };
 
 static void jx_free(struct jx *x)
 {
 	if (!x)
 		return;
-	for (size_t i = 0; i < x->narenas; i++)
-		free(x->arenas[i]);
-	free(x->arenas);
+	ct_buf_free(&x->arena);
 	free(x->ents);
 	free(x);
 }
@@ -142,7 +138,7 @@ static void fn_jx(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	if (!e || c < 0 || (size_t)c >= JX_NCOLS)
 		return;
 	const struct jx_val *v = &e->v[c];
-	const char *a = x->arenas[e->part] ? x->arenas[e->part] + v->off : "";
+	const char *a = x->arena.p ? x->arena.p + v->off : "";
 	int64_t i;
 	double d;
 	switch (v->type) {
@@ -584,11 +580,6 @@ struct job {
 	char why[600];
 };
 
-/* The shared JSON pass, while the rules run: one worker builds it on its
- * connection while the others take the rules that read no JSON column;
- * the rules that do wait for it. */
-enum jx_state { JX_NONE, JX_RUNNING, JX_DONE };
-
 struct pool {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -597,8 +588,11 @@ struct pool {
 	bool *taken;   /* by order position */
 	size_t n, next, left;
 	const struct ct_detect_opts *o;
-	enum jx_state jx_state;
-	struct jx *x; /* when JX_DONE: the pass, or NULL if it failed */
+	/* the shared JSON pass, while the rules run: one worker builds it on
+	 * its connection while the others take the rules that read no JSON
+	 * column; the rules that do wait while jx_pending */
+	bool jx_pending;
+	struct jx *x; /* when built: the pass, or NULL if it failed */
 	double jx_seconds;
 };
 
@@ -663,7 +657,7 @@ struct worker {
 	bool started, builds_jx;
 };
 
-static struct jx *jx_build(sqlite3 **dbs, int ndbs, const struct job *jobs, size_t n);
+static struct jx *jx_build(sqlite3 *db, const struct job *jobs, size_t n);
 static int set_window(sqlite3 *db, int64_t since, int64_t until, const struct jx *x, struct ct_err *err);
 
 /* The next job this worker may run (SIZE_MAX: none left): the first in
@@ -677,7 +671,7 @@ static size_t next_job(struct pool *p)
 		while (p->next < p->n && p->taken[p->next])
 			p->next++;
 		for (size_t i = p->next; i < p->n; i++) {
-			if (p->taken[i] || (p->jobs[p->order[i]].json && p->jx_state == JX_RUNNING))
+			if (p->taken[i] || (p->jobs[p->order[i]].json && p->jx_pending))
 				continue;
 			p->taken[i] = true;
 			p->left--;
@@ -698,11 +692,11 @@ static void *worker_main(void *arg)
 	struct pool *p = w->p;
 	if (w->builds_jx) {
 		double t0 = now_s();
-		struct jx *x = jx_build(&w->db, 1, p->jobs, p->n);
+		struct jx *x = jx_build(w->db, p->jobs, p->n);
 		pthread_mutex_lock(&p->mu);
 		p->x = x;
 		p->jx_seconds = now_s() - t0;
-		p->jx_state = JX_DONE;
+		p->jx_pending = false;
 		pthread_cond_broadcast(&p->cv);
 		pthread_mutex_unlock(&p->mu);
 	}
@@ -819,112 +813,33 @@ static void quoted_words(const char *sql, struct ct_buf *arr)
 	}
 }
 
-/* The pass's id range, cut into chunks that the parts take in turn (the
- * events a rule reads are not spread evenly), and its byte budget. */
-struct jx_work {
-	pthread_mutex_t mu;
-	int64_t next, hi, step;
-	size_t bytes, max_bytes;
-};
-
-struct jx_part {
-	sqlite3 *db;
-	const char *sql, *names;
-	size_t ncols;
-	struct jx_work *w;
-	uint32_t index;
-	struct ct_buf arena;
-	struct jx_ent *ents;
-	size_t n, cap;
-	pthread_t thread;
-	bool started;
-};
-
-/* Copies one column's value into the part's arena. */
-static bool jx_keep(struct jx_part *p, sqlite3_stmt *st, int col, struct jx_val *v)
+/* Copies one column's value into the cache's arena. */
+static bool jx_keep(struct jx *x, sqlite3_stmt *st, int col, struct jx_val *v)
 {
 	sqlite3_value *sv = sqlite3_column_value(st, col);
 	v->type = (unsigned char)sqlite3_value_type(sv);
 	v->sub = (unsigned char)sqlite3_value_subtype(sv);
-	v->off = (uint32_t)p->arena.len;
+	v->off = (uint32_t)x->arena.len;
 	v->len = 0;
-	if (p->arena.len > UINT32_MAX - (1u << 30))
-		return false;
 	int64_t i;
 	double d;
 	switch (v->type) {
 	case SQLITE_INTEGER:
 		i = sqlite3_value_int64(sv);
-		return ct_buf_append(&p->arena, &i, sizeof(i)) == 0;
+		return ct_buf_append(&x->arena, &i, sizeof(i)) == 0;
 	case SQLITE_FLOAT:
 		d = sqlite3_value_double(sv);
-		return ct_buf_append(&p->arena, &d, sizeof(d)) == 0;
+		return ct_buf_append(&x->arena, &d, sizeof(d)) == 0;
 	case SQLITE_TEXT:
 	case SQLITE_BLOB: {
 		const void *b = v->type == SQLITE_TEXT ? (const void *)sqlite3_value_text(sv) : sqlite3_value_blob(sv);
 		int n = sqlite3_value_bytes(sv);
 		v->len = (uint32_t)n;
-		return n == 0 || ct_buf_append(&p->arena, b, (size_t)n) == 0;
+		return n == 0 || ct_buf_append(&x->arena, b, (size_t)n) == 0;
 	}
 	default:
 		return true;
 	}
-}
-
-/* One part of the shared pass: chunks of events in id order, which is
- * block order, until the range or the budget runs out. */
-static void *jx_scan(void *arg)
-{
-	struct jx_part *p = arg;
-	struct jx_work *w = p->w;
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(p->db, p->sql, -1, &st, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_text(st, 3, p->names, -1, SQLITE_STATIC);
-	bool ok = true;
-	while (ok) {
-		pthread_mutex_lock(&w->mu);
-		int64_t lo = w->next;
-		bool more = lo < w->hi && w->bytes < w->max_bytes;
-		if (more)
-			w->next = lo + w->step;
-		pthread_mutex_unlock(&w->mu);
-		if (!more)
-			break;
-		sqlite3_bind_int64(st, 1, lo);
-		sqlite3_bind_int64(st, 2, lo + w->step < w->hi ? lo + w->step : w->hi);
-		size_t before = p->arena.len, n_before = p->n;
-		while (ok && sqlite3_step(st) == SQLITE_ROW) {
-			if (p->n == p->cap) {
-				size_t cap = p->cap ? 2 * p->cap : 1024;
-				struct jx_ent *e = realloc(p->ents, cap * sizeof(*e));
-				if (!(ok = e != NULL))
-					break;
-				p->ents = e;
-				p->cap = cap;
-			}
-			struct jx_ent *e = &p->ents[p->n];
-			memset(e, 0, sizeof(*e));
-			e->id = sqlite3_column_int64(st, 0);
-			e->part = p->index;
-			for (size_t c = 0; c < p->ncols && ok; c++)
-				ok = jx_keep(p, st, (int)c + 1, &e->v[c]);
-			if (ok)
-				p->n++;
-		}
-		sqlite3_reset(st);
-		pthread_mutex_lock(&w->mu);
-		w->bytes += p->arena.len - before + sizeof(struct jx_ent) * (p->n - n_before);
-		pthread_mutex_unlock(&w->mu);
-	}
-	sqlite3_finalize(st);
-	return NULL;
-}
-
-static int by_id(const void *a, const void *b)
-{
-	const struct jx_ent *x = a, *y = b;
-	return x->id < y->id ? -1 : x->id > y->id;
 }
 
 /* Whether the pass pays: one rule alone may read the JSON of a few of the
@@ -938,14 +853,15 @@ static bool jx_wanted(const struct job *jobs, size_t n)
 	return readers >= 2;
 }
 
-/* The shared JSON pass over dbs (one part each, run at once); NULL when no
- * selected rule reads the JSON columns or on failure (the rules then read
- * the records themselves). */
-static struct jx *jx_build(sqlite3 **dbs, int ndbs, const struct job *jobs, size_t n)
+/* The shared JSON pass on db, in id order (the order records were put in
+ * their blocks, so that each block is inflated once), until the budget is
+ * spent; NULL when fewer than two selected rules read the JSON columns or
+ * on failure (the rules then read the records themselves). */
+static struct jx *jx_build(sqlite3 *db, const struct job *jobs, size_t n)
 {
 	struct jx *x = calloc(1, sizeof(*x));
-	struct jx_part *parts = calloc((size_t)ndbs, sizeof(*parts));
 	struct ct_buf names = {0}, sql = {0};
+	sqlite3_stmt *st = NULL;
 	size_t readers = 0;
 	ct_buf_printf(&names, "[");
 	for (size_t i = 0; x && i < n; i++) {
@@ -960,18 +876,8 @@ static struct jx *jx_build(sqlite3 **dbs, int ndbs, const struct job *jobs, size
 		x->cols |= cols;
 	}
 	ct_buf_printf(&names, "]");
-	if (readers < 2)
+	if (readers < 2 || !x || !names.p || !x->cols)
 		goto fail; /* see jx_wanted */
-	int64_t lo = 0, hi = 0;
-	sqlite3_stmt *st;
-	if (!x || !parts || !names.p || !x->cols ||
-	    sqlite3_prepare_v2(dbs[0], "SELECT min(id), max(id) + 1 FROM main.ev", -1, &st, NULL) != SQLITE_OK)
-		goto fail;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		lo = sqlite3_column_int64(st, 0);
-		hi = sqlite3_column_int64(st, 1);
-	}
-	sqlite3_finalize(st);
 	/* every column, cached or not, keeps its place: ct_jx(id, c) */
 	ct_buf_printf(&sql, "SELECT e.id");
 	for (size_t c = 0; c < JX_NCOLS; c++)
@@ -979,53 +885,36 @@ static struct jx *jx_build(sqlite3 **dbs, int ndbs, const struct job *jobs, size
 			ct_buf_printf(&sql, ", json_extract(" RECORD_EXPR ", '$.%s')", jx_cols[c][1]);
 		else
 			ct_buf_printf(&sql, ", NULL");
-	/* +ename: a range of ids in id order, which is the order records were
-	 * put in their blocks, so that each block is inflated once */
-	ct_buf_printf(&sql, " FROM ev e WHERE +e.ename IN (SELECT id FROM names WHERE s IN"
-			    " (SELECT value FROM json_each(?3))) AND e.id >= ?1 AND e.id < ?2");
-	if (!sql.p)
+	/* +ename: the table in id order, not the ev_name index */
+	ct_buf_printf(&sql, " FROM main.ev e WHERE +e.ename IN (SELECT id FROM names WHERE s IN"
+			    " (SELECT value FROM json_each(?1)))");
+	if (!sql.p || sqlite3_prepare_v2(db, sql.p, -1, &st, NULL) != SQLITE_OK)
 		goto fail;
-	struct jx_work w = {.next = lo, .hi = hi, .step = (hi - lo) / (8 * ndbs) + 1, .max_bytes = JX_MAX_BYTES};
-	pthread_mutex_init(&w.mu, NULL);
-	for (int i = 0; i < ndbs; i++) {
-		parts[i] = (struct jx_part){.db = dbs[i], .sql = sql.p, .names = names.p, .ncols = JX_NCOLS, .w = &w,
-					    .index = (uint32_t)i};
-		if (i > 0)
-			parts[i].started = pthread_create(&parts[i].thread, NULL, jx_scan, &parts[i]) == 0;
+	sqlite3_bind_text(st, 1, names.p, -1, SQLITE_STATIC);
+	bool ok = true;
+	while (ok && x->arena.len + x->n * sizeof(*x->ents) < JX_MAX_BYTES && sqlite3_step(st) == SQLITE_ROW) {
+		if (x->n == x->cap) {
+			size_t cap = x->cap ? 2 * x->cap : 1024;
+			struct jx_ent *e = realloc(x->ents, cap * sizeof(*e));
+			if (!(ok = e != NULL))
+				break;
+			x->ents = e;
+			x->cap = cap;
+		}
+		struct jx_ent *e = &x->ents[x->n];
+		memset(e, 0, sizeof(*e));
+		e->id = sqlite3_column_int64(st, 0);
+		for (size_t c = 0; c < JX_NCOLS && ok; c++)
+			ok = jx_keep(x, st, (int)c + 1, &e->v[c]);
+		if (ok)
+			x->n++;
 	}
-	jx_scan(&parts[0]);
-	for (int i = 1; i < ndbs; i++) {
-		if (parts[i].started)
-			pthread_join(parts[i].thread, NULL);
-		else
-			jx_scan(&parts[i]);
-	}
-	pthread_mutex_destroy(&w.mu);
-	size_t total = 0;
-	for (int i = 0; i < ndbs; i++)
-		total += parts[i].n;
-	x->ents = malloc((total ? total : 1) * sizeof(*x->ents));
-	x->arenas = calloc((size_t)ndbs, sizeof(*x->arenas));
-	for (int i = 0; i < ndbs; i++) {
-		if (x->ents && x->arenas && parts[i].n)
-			memcpy(x->ents + x->n, parts[i].ents, parts[i].n * sizeof(*x->ents));
-		x->n += x->ents && x->arenas ? parts[i].n : 0;
-		if (x->arenas)
-			x->arenas[i] = parts[i].arena.p; /* the cache takes the arena */
-		else
-			ct_buf_free(&parts[i].arena);
-		free(parts[i].ents);
-	}
-	x->narenas = x->arenas ? (size_t)ndbs : 0;
-	if (!x->ents || !x->arenas)
-		goto fail;
-	qsort(x->ents, x->n, sizeof(*x->ents), by_id);
-	free(parts);
+	sqlite3_finalize(st);
 	ct_buf_free(&names);
 	ct_buf_free(&sql);
 	return x;
 fail:
-	free(parts);
+	sqlite3_finalize(st);
 	ct_buf_free(&names);
 	ct_buf_free(&sql);
 	jx_free(x);
@@ -1056,8 +945,8 @@ static void run_jobs(struct ct_index *idx, sqlite3 *db, struct job *jobs, size_t
 	if (dbs && !ndbs)
 		dbs[ndbs++] = db;
 	for (size_t i = 0; i < n; i++)
-		for (size_t c = 0; c < JX_NCOLS; c++)
-			jobs[i].json = jobs[i].json || mentions(jobs[i].r->sql, jx_cols[c][0]);
+		for (size_t c = 0; c < JX_NCOLS && !jobs[i].json; c++)
+			jobs[i].json = mentions(jobs[i].r->sql, jx_cols[c][0]);
 	struct jx *x = NULL;
 	if (dbs && dbs[0] != db && ndbs > 1 && p.taken) {
 		/* the pass on the first connection, the rules that need none of
@@ -1065,24 +954,18 @@ static void run_jobs(struct ct_index *idx, sqlite3 *db, struct job *jobs, size_t
 		pthread_mutex_init(&p.mu, NULL);
 		pthread_cond_init(&p.cv, NULL);
 		p.left = n;
-		p.jx_state = jx_wanted(jobs, n) ? JX_RUNNING : JX_DONE;
+		p.jx_pending = jx_wanted(jobs, n);
 		int started = 0;
 		for (int i = 0; i < ndbs; i++) {
-			w[i] = (struct worker){.p = &p, .db = dbs[i], .builds_jx = i == 0 && p.jx_state == JX_RUNNING};
+			w[i] = (struct worker){.p = &p, .db = dbs[i], .builds_jx = i == 0 && p.jx_pending};
 			if (pthread_create(&w[i].thread, NULL, worker_main, &w[i]) != 0)
 				break;
 			w[i].started = true;
 			started++;
 		}
-		if (started && !w[0].started) {
-			/* nobody builds the pass: the JSON rules read the records */
-			pthread_mutex_lock(&p.mu);
-			p.jx_state = JX_DONE;
-			pthread_cond_broadcast(&p.cv);
-			pthread_mutex_unlock(&p.mu);
-		}
+		/* w[0], the one that builds the pass, starts first or none does */
 		if (!started) {
-			struct worker self = {.p = &p, .db = dbs[0], .builds_jx = p.jx_state == JX_RUNNING};
+			struct worker self = {.p = &p, .db = dbs[0], .builds_jx = p.jx_pending};
 			worker_main(&self);
 		}
 		for (int i = 0; i < ndbs; i++)
@@ -1098,7 +981,7 @@ static void run_jobs(struct ct_index *idx, sqlite3 *db, struct job *jobs, size_t
 	} else {
 		/* one connection: the pass first, then the rules in order */
 		double t0 = now_s();
-		x = dbs ? jx_build(dbs, 1, jobs, n) : NULL;
+		x = dbs ? jx_build(dbs[0], jobs, n) : NULL;
 		if (x) {
 			res->json_pass_seconds = now_s() - t0;
 			res->json_pass_events = x->n;
