@@ -946,15 +946,15 @@ struct ct_writer {
 	struct dict strs;
 	struct dict details;        /* deduplicated in memory only */
 	struct ct_buf dtext, ltext; /* an event's detail and link, reused */
-	/* the open blocks, one per event source (at most OPEN_BLOCKS at once,
-	 * the least recently used is closed for a new one): a source's records
-	 * share blocks, so that reading the JSON of one kind of event (all
-	 * GetObject calls, say) inflates that source's blocks and not all of
-	 * them, and similar records compress better together */
+	/* the open blocks, one per key (see block_key; at most OPEN_BLOCKS at
+	 * once, the least recently used is closed for a new one): one kind of
+	 * records share blocks, so that reading the JSON of one kind of event
+	 * (all GetObject calls, say) inflates that kind's blocks and not all
+	 * of them, and similar records compress better together */
 	struct open_block {
 		struct ct_buf buf;
 		int64_t id;  /* given when the first record goes in */
-		int64_t key; /* the event source's name id */
+		int64_t key; /* a names id: the event name or the event source */
 		uint64_t used;
 	} ob[OPEN_BLOCKS];
 	uint64_t ob_tick;
@@ -1673,7 +1673,7 @@ static int flush_open_block(struct ct_writer *w, struct open_block *b, struct ct
 }
 
 /* Every open block, before a commit. */
-static int flush_block(struct ct_writer *w, struct ct_err *err)
+static int flush_blocks(struct ct_writer *w, struct ct_err *err)
 {
 	for (size_t i = 0; i < OPEN_BLOCKS; i++)
 		if (flush_open_block(w, &w->ob[i], err) < 0)
@@ -1711,12 +1711,14 @@ static int64_t block_key(struct ct_writer *w, int64_t ename, int64_t esrc, size_
  * (a full one is closed and a new one begun). */
 static struct open_block *open_block_for(struct ct_writer *w, int64_t key, size_t len, struct ct_err *err)
 {
+	/* the key's block, else an empty slot, else the least recently used */
 	struct open_block *b = NULL, *lru = &w->ob[0];
 	for (size_t i = 0; i < OPEN_BLOCKS && !b; i++) {
-		if (w->ob[i].key == key && w->ob[i].buf.len)
-			b = &w->ob[i];
-		else if (w->ob[i].used < lru->used || (lru->buf.len && !w->ob[i].buf.len))
-			lru = &w->ob[i];
+		struct open_block *o = &w->ob[i];
+		if (o->key == key && o->buf.len)
+			b = o;
+		else if (!o->buf.len ? lru->buf.len || o->used < lru->used : lru->buf.len && o->used < lru->used)
+			lru = o;
 	}
 	if (!b) {
 		b = lru;
@@ -1736,7 +1738,7 @@ int ct_writer_commit(struct ct_writer *w, struct ct_err *err)
 {
 	if (!w->in_tx)
 		return 0;
-	if (flush_block(w, err) < 0 || (w->threaded && drain_blocks(w, true, err) < 0))
+	if (flush_blocks(w, err) < 0 || (w->threaded && drain_blocks(w, true, err) < 0))
 		return -1;
 	if (sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		return sql_err(w, err);
