@@ -244,9 +244,15 @@ static void smap_free(struct smap *m)
 	memset(m, 0, sizeof(*m));
 }
 
-/* id -> text of a dictionary table (names, strs, details), each id
- * looked up once per trace: an event row is read as ids, not as a
- * dozen joins */
+static uint64_t hash_i64(int64_t x)
+{
+	uint64_t z = (uint64_t)x * 0x9e3779b97f4a7c15ULL;
+	return z ^ (z >> 29);
+}
+
+/* row id (> 0) -> owned text or NULL.  The text of a dictionary table
+ * (names, strs, details), each id looked up once per trace: an event row
+ * is read as ids, not as a dozen joins.  With NULL values, a set of ids. */
 struct idmap {
 	int64_t *k; /* 0: empty */
 	char **v;
@@ -264,85 +270,56 @@ static void idmap_free(struct idmap *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static int idmap_grow(struct idmap *m)
+/* The slot of k, or the empty one where k goes (m->cap > 0). */
+static size_t idmap_slot(const int64_t *keys, size_t cap, int64_t k)
 {
-	size_t cap = m->cap ? m->cap * 2 : 1024;
-	int64_t *k = calloc(cap, sizeof(*k));
-	char **v = calloc(cap, sizeof(*v));
-	if (!k || !v) {
-		free(k);
-		free(v);
-		return -1;
-	}
-	for (size_t i = 0; i < m->cap; i++) {
-		if (!m->k[i])
-			continue;
-		size_t j = ((uint64_t)m->k[i] * 0x9e3779b97f4a7c15ULL) & (cap - 1);
-		while (k[j])
-			j = (j + 1) & (cap - 1);
-		k[j] = m->k[i];
-		v[j] = m->v[i];
-	}
-	free(m->k);
-	free(m->v);
-	m->k = k;
-	m->v = v;
-	m->cap = cap;
-	return 0;
+	size_t j = hash_i64(k) & (cap - 1);
+	while (keys[j] && keys[j] != k)
+		j = (j + 1) & (cap - 1);
+	return j;
 }
 
-/* a set of row ids (> 0) */
-struct iset {
-	int64_t *v;
-	size_t cap, n;
-};
-
-static uint64_t hash_i64(int64_t x)
+static bool idmap_find(const struct idmap *m, int64_t k, char **ret_v)
 {
-	uint64_t z = (uint64_t)x * 0x9e3779b97f4a7c15ULL;
-	return z ^ (z >> 29);
-}
-
-static bool iset_has(const struct iset *s, int64_t x)
-{
-	if (!s->cap)
+	if (!m->cap)
 		return false;
-	size_t j = hash_i64(x) & (s->cap - 1);
-	while (s->v[j]) {
-		if (s->v[j] == x)
-			return true;
-		j = (j + 1) & (s->cap - 1);
-	}
-	return false;
+	size_t j = idmap_slot(m->k, m->cap, k);
+	if (m->k[j] != k)
+		return false;
+	if (ret_v)
+		*ret_v = m->v[j];
+	return true;
 }
 
-static int iset_add(struct iset *s, int64_t x)
+/* Adds k (not in m yet) with v, which m then owns. */
+static int idmap_put(struct idmap *m, int64_t k, char *v)
 {
-	if ((s->n + 1) * 2 > s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 1024;
-		int64_t *nv = calloc(cap, sizeof(*nv));
-		if (!nv)
+	if ((m->n + 1) * 2 > m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 1024;
+		int64_t *nk = calloc(cap, sizeof(*nk));
+		char **nv = calloc(cap, sizeof(*nv));
+		if (!nk || !nv) {
+			free(nk);
+			free(nv);
 			return -1;
-		for (size_t i = 0; i < s->cap; i++) {
-			if (!s->v[i])
-				continue;
-			size_t j = hash_i64(s->v[i]) & (cap - 1);
-			while (nv[j])
-				j = (j + 1) & (cap - 1);
-			nv[j] = s->v[i];
 		}
-		free(s->v);
-		s->v = nv;
-		s->cap = cap;
+		for (size_t i = 0; i < m->cap; i++) {
+			if (!m->k[i])
+				continue;
+			size_t j = idmap_slot(nk, cap, m->k[i]);
+			nk[j] = m->k[i];
+			nv[j] = m->v[i];
+		}
+		free(m->k);
+		free(m->v);
+		m->k = nk;
+		m->v = nv;
+		m->cap = cap;
 	}
-	size_t j = hash_i64(x) & (s->cap - 1);
-	while (s->v[j]) {
-		if (s->v[j] == x)
-			return 0;
-		j = (j + 1) & (s->cap - 1);
-	}
-	s->v[j] = x;
-	s->n++;
+	size_t j = idmap_slot(m->k, m->cap, k);
+	m->k[j] = k;
+	m->v[j] = v;
+	m->n++;
 	return 0;
 }
 
@@ -437,7 +414,7 @@ struct ct_trace {
 	struct vec items; /* struct item * */
 	struct vec insts; /* struct instance * */
 	struct smap node_ids, edge_ids, item_ids, users, ipseen, event_hop, arn_hop, flowed;
-	struct iset seen;
+	struct idmap seen; /* the events handled: a set */
 	uint64_t rows_dropped;
 	int64_t first_ts, last_ts;
 	sqlite3_stmt *raw, *flow_by_id;
@@ -723,11 +700,9 @@ static const char *lookup_id(struct ct_trace *t, struct idmap *m, const char *ta
 	int64_t id = sqlite3_column_int64(row, ci);
 	if (id == 0)
 		return NULL;
-	if (m->cap) {
-		for (size_t j = ((uint64_t)id * 0x9e3779b97f4a7c15ULL) & (m->cap - 1); m->k[j]; j = (j + 1) & (m->cap - 1))
-			if (m->k[j] == id)
-				return m->v[j];
-	}
+	char *known;
+	if (idmap_find(m, id, &known))
+		return known;
 	if (!m->get) {
 		char sql[64];
 		snprintf(sql, sizeof(sql), "SELECT s FROM %s WHERE id = ?", table);
@@ -744,16 +719,10 @@ static const char *lookup_id(struct ct_trace *t, struct idmap *m, const char *ta
 	sqlite3_reset(m->get);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return sql_fail(t, "events"), NULL;
-	if ((m->n + 1) * 2 > m->cap && idmap_grow(m) < 0) {
+	if (idmap_put(m, id, v) < 0) {
 		free(v);
 		return nomem(t);
 	}
-	size_t j = ((uint64_t)id * 0x9e3779b97f4a7c15ULL) & (m->cap - 1);
-	while (m->k[j])
-		j = (j + 1) & (m->cap - 1);
-	m->k[j] = id;
-	m->v[j] = v;
-	m->n++;
 	return v;
 }
 
@@ -1300,9 +1269,9 @@ static int note_ip(struct ct_trace *t, const char *ip, int hop, int64_t ts)
 /* One event reached by an item.  Returns 0 or -1. */
 static int handle_event(struct ct_trace *t, const struct item *it, const struct evrow *r)
 {
-	if (iset_has(&t->seen, r->id))
+	if (idmap_find(&t->seen, r->id, NULL))
 		return 0;
-	if (iset_add(&t->seen, r->id) < 0)
+	if (idmap_put(&t->seen, r->id, NULL) < 0)
 		return nomem(t), -1;
 	int hop = it->hop;
 	char *ident = short_identity(r);
@@ -2353,7 +2322,7 @@ void ct_trace_free(struct ct_trace *t)
 	smap_free(&t->event_hop);
 	smap_free(&t->arn_hop);
 	smap_free(&t->flowed);
-	free(t->seen.v);
+	idmap_free(&t->seen);
 	sqlite3_finalize(t->raw);
 	idmap_free(&t->names);
 	idmap_free(&t->strs);
