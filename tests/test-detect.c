@@ -95,8 +95,8 @@ static size_t tsv_iplists(const char *tsv, char paths[][2300], size_t max)
 /* The rows rule `id` returns on input: run alone, or (with_other) beside
  * another rule that reads JSON columns, so that the two share one pass
  * over them (see lib/detect.c). */
-static json_t *run_rule(const char *id, const char *rules_dir, const char *input, const char *allowlist,
-			const char *const *iplists, size_t nlists, bool with_other)
+static json_t *run_rule_with(const char *id, const char *other, const char *rules_dir, const char *input,
+			     const char *allowlist, const char *const *iplists, size_t nlists, bool with_other)
 {
 	char db[512];
 	snprintf(db, sizeof(db), "%s/idx-%s.db", tmpdir, id);
@@ -117,7 +117,6 @@ static json_t *run_rule(const char *id, const char *rules_dir, const char *input
 	}
 	struct ct_ruleset rs = {0};
 	ct_rules_load_dir(&rs, rules_dir, on_diag, NULL, &err);
-	const char *other = strcmp(id, "ct_s3_acl_public") ? "ct_s3_acl_public" : "ct_s3_bucket_policy_public";
 	const char *globs[] = {id, other};
 	struct ct_detect_opts o = {.rule_globs = globs,
 				   .nglobs = with_other ? 2 : 1,
@@ -177,6 +176,13 @@ done:
 	snprintf(side, sizeof(side), "%s-shm", db);
 	unlink(side);
 	return out;
+}
+
+static json_t *run_rule(const char *id, const char *rules_dir, const char *input, const char *allowlist,
+			const char *const *iplists, size_t nlists, bool with_other)
+{
+	const char *other = strcmp(id, "ct_s3_acl_public") ? "ct_s3_acl_public" : "ct_s3_bucket_policy_public";
+	return run_rule_with(id, other, rules_dir, input, allowlist, iplists, nlists, with_other);
 }
 
 static json_t *load_expected(const char *path)
@@ -418,6 +424,87 @@ static void headers(void)
 	}
 }
 
+static bool write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	bool ok = f && fputs(text, f) >= 0;
+	return f && fclose(f) == 0 && ok;
+}
+
+/* The shared JSON pass reads the members it caches in place and leaves
+ * the records it cannot read that way to json_extract: both must give what
+ * json_extract gives, value, type and JSON subtype (json_array shows it),
+ * for every shape a record's members can take. */
+static void json_pass_members(void)
+{
+	char dir[400], rules[420], input[420], path[500];
+	snprintf(dir, sizeof(dir), "%s/jx", tmpdir);
+	snprintf(rules, sizeof(rules), "%s/rules", dir);
+	snprintf(input, sizeof(input), "%s/records.json", dir);
+	CHECK(mkdir(dir, 0700) == 0 && mkdir(rules, 0700) == 0);
+	const char *head = "-- title: t\n-- severity: low\n-- tactics: TA0007\n-- techniques: T1580\n-- description: d\n";
+	const char *cols4 = "request_parameters, response_elements, additional_event_data, resources";
+	char sql[2000];
+	snprintf(sql, sizeof(sql),
+		 "-- id: ct_jx_a\n%sSELECT event_time AS first_time, event_time AS last_time, recipient_account_id AS account,"
+		 " aws_region AS region, json_array(%s) AS identity, access_key_id AS access_key, source_ip_address AS"
+		 " source_ip, typeof(request_parameters) || typeof(response_elements) || typeof(additional_event_data)"
+		 " || typeof(resources) || ' ' || quote(request_parameters) || ' ' || quote(response_elements) || ' '"
+		 " || quote(additional_event_data) || ' ' || quote(resources) AS summary, json_array(event_id) AS evidence"
+		 " FROM events WHERE event_name IN ('JxProbe') ORDER BY event_id;\n",
+		 head, cols4);
+	snprintf(path, sizeof(path), "%s/ct_jx_a.sql", rules);
+	CHECK(write_file(path, sql));
+	snprintf(sql, sizeof(sql), "-- id: ct_jx_b\n%sSELECT request_parameters AS first_time, response_elements AS last_time,"
+		 " additional_event_data AS account, resources AS region, 1 AS identity, 2 AS access_key, 3 AS source_ip,"
+		 " 4 AS summary, 5 AS evidence FROM events WHERE event_name IN ('JxProbe') AND 0;\n",
+		 head);
+	snprintf(path, sizeof(path), "%s/ct_jx_b.sql", rules);
+	CHECK(write_file(path, sql));
+	/* each record: eventID, then its members */
+#define JX_EV(id, rest) "{\"eventVersion\":\"1.08\",\"eventTime\":\"2024-01-01T00:00:00Z\",\"eventSource\":\"s3.amazonaws.com\"," \
+	"\"eventName\":\"JxProbe\",\"awsRegion\":\"us-east-1\",\"sourceIPAddress\":\"192.0.2.1\",\"eventID\":\"" id "\"," \
+	"\"recipientAccountId\":\"111122223333\"" rest "}"
+	const char *records =
+		"{\"Records\":[\n"
+		JX_EV("e01", ",\"requestParameters\":{\"bucketName\":\"b\",\"key\":\"a b\\\"c\\u0041\\/\"},\"responseElements\":null,"
+			     "\"additionalEventData\":{\"bytesTransferredOut\":1.50E+2,\"x\":[true,false,null,-0]},\"resources\":[{\"ARN\":\"arn:x\"}]") ",\n"
+		JX_EV("e02", "") ",\n"
+		JX_EV("e03", ",\"requestParameters\":\"a string\",\"responseElements\":42,\"additionalEventData\":true,\"resources\":1.5") ",\n"
+		JX_EV("e04", ",\"requestParameters\":{\"a\":1},\"requestParameters\":{\"b\":2},\"resources\":[]") ",\n"
+		JX_EV("e05", ",\"request\\u0050arameters\":{\"a\":1},\"responseElements\":{}") ",\n"
+		JX_EV("e06", ",\"requestParameters\":{\"a\": 1},\"responseElements\":[1, 2]") ",\n"
+		"  {\n    \"eventVersion\": \"1.08\",\n    \"eventTime\": \"2024-01-01T00:00:00Z\",\n"
+		"    \"eventSource\": \"s3.amazonaws.com\",\n    \"eventName\": \"JxProbe\",\n    \"awsRegion\": \"us-east-1\",\n"
+		"    \"sourceIPAddress\": \"192.0.2.1\",\n    \"eventID\": \"e07\",\n    \"recipientAccountId\": \"111122223333\",\n"
+		"    \"requestParameters\": {\n      \"bucketName\": \"b\"\n    },\n    \"resources\" : [ ]\n  }\n]}\n";
+#undef JX_EV
+	CHECK(write_file(input, records));
+	/* json_extract's answers, by the rule alone (one JSON reader: no pass) */
+	json_t *alone = run_rule_with("ct_jx_a", "ct_jx_b", rules, input, NULL, NULL, 0, false);
+	json_t *pass = run_rule_with("ct_jx_a", "ct_jx_b", rules, input, NULL, NULL, 0, true);
+	static const char *const want[] = {
+		"textnulltexttext '{\"bucketName\":\"b\",\"key\":\"a b\\\"c\\u0041\\/\"}' NULL "
+		"'{\"bytesTransferredOut\":1.50E+2,\"x\":[true,false,null,-0]}' '[{\"ARN\":\"arn:x\"}]'",
+		"nullnullnullnull NULL NULL NULL NULL",
+		"textintegerintegerreal 'a string' 42 1 1.5",
+		"textnullnulltext '{\"a\":1}' NULL NULL '[]'",
+		"nulltextnullnull NULL '{}' NULL NULL",
+		"texttextnullnull '{\"a\":1}' '[1,2]' NULL NULL",
+		"textnullnulltext '{\"bucketName\":\"b\"}' NULL NULL '[]'",
+	};
+	CHECK(alone && json_array_size(alone) == CT_ARRAY_SIZE(want));
+	CHECK(pass && json_array_size(pass) == CT_ARRAY_SIZE(want));
+	for (size_t i = 0; alone && pass && i < json_array_size(alone) && i < CT_ARRAY_SIZE(want); i++) {
+		CHECK_STR(json_string_value(json_object_get(json_array_get(alone, i), "summary")), want[i]);
+		CHECK_STR(json_string_value(json_object_get(json_array_get(pass, i), "summary")), want[i]);
+	}
+	/* the whole rows, json_array over the columns included */
+	CHECK(alone && pass && json_equal(alone, pass));
+	json_decref(alone);
+	json_decref(pass);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
@@ -428,6 +515,7 @@ int main(int argc, char **argv)
 	if (!mkdtemp(tmpdir))
 		return 2;
 	headers();
+	json_pass_members();
 	lint(argv[1]);
 	test_kind(argv[1], argv[2], "cloudtrail");
 	test_kind(argv[1], argv[2], "vpcflow");

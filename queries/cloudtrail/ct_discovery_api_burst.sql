@@ -37,18 +37,26 @@ recon AS MATERIALIZED (
     AND (NOT EXISTS (SELECT 1 FROM allow_ua) OR coalesce(e.ua, 0) NOT IN (SELECT id FROM allow_ua))
     AND (NOT EXISTS (SELECT 1 FROM allow_src) OR coalesce(e.ip, 0) NOT IN (SELECT id FROM allow_src))
 ),
--- a window lies within two consecutive bins of its length: a principal whose distinct APIs never reach
--- the threshold in two consecutive bins cannot burst, and the sweep below skips its calls (most
--- principals call a few APIs over and over)
+-- a window lies within two consecutive bins of its length, and holds at most the sum of their distinct
+-- APIs: only the bins of a pair that reaches the threshold (empty bins aside) can hold a burst, and the
+-- sweep below needs only their calls (most principals call a few APIs over and over).  Dropping the other
+-- calls changes no window that reaches the threshold (all its calls are kept, so its count is exact) and
+-- makes no other window reach it (counts only fall); an island that now starts at a kept bin after a
+-- dropped one starts at a window that lies in that dropped bin's pair, which cannot qualify.
 binned AS MATERIALIZED (
   SELECT who, event_ts / (:window_minutes * 60000) AS bin, count(DISTINCT esrc * 4294967296 + ename) AS n
   FROM recon
   GROUP BY who, bin
 ),
-cand AS MATERIALIZED (
-  SELECT DISTINCT a.who
-  FROM binned a LEFT JOIN binned b ON b.who = a.who AND b.bin = a.bin + 1
+hot AS MATERIALIZED (
+  SELECT a.who, a.bin FROM binned a LEFT JOIN binned b ON b.who = a.who AND b.bin = a.bin + 1
   WHERE a.n + coalesce(b.n, 0) >= :threshold
+  UNION
+  SELECT a.who, a.bin + 1 FROM binned a LEFT JOIN binned b ON b.who = a.who AND b.bin = a.bin + 1
+  WHERE a.n + coalesce(b.n, 0) >= :threshold AND b.who IS NOT NULL
+),
+hot_calls AS MATERIALIZED (
+  SELECT * FROM recon WHERE (who, event_ts / (:window_minutes * 60000)) IN (SELECT who, bin FROM hot)
 ),
 -- calls to one API closer than the window apart form one island of presence [first - W, last]: a call
 -- with no call to the API in the window before it starts an island, one with none in the window after
@@ -57,8 +65,7 @@ edges AS MATERIALIZED (
   SELECT who, event_ts, gap_before, gap_after
   FROM (SELECT who, event_ts,
                event_ts - lag(event_ts) OVER w AS gap_before, lead(event_ts) OVER w - event_ts AS gap_after
-        FROM recon
-        WHERE who IN (SELECT who FROM cand)
+        FROM hot_calls
         WINDOW w AS (PARTITION BY who, esrc, ename ORDER BY event_ts))
   WHERE gap_before IS NULL OR gap_before > :window_minutes * 60000
      OR gap_after IS NULL OR gap_after > :window_minutes * 60000
@@ -88,9 +95,10 @@ bursts AS (
               FROM anchors))
   GROUP BY who, run
 ),
--- the calls of the principals that burst (a few of many): joining all of recon would index it whole
+-- the calls of the principals that burst (a few of many): a burst's span is the union of windows that
+-- reach the threshold, so its calls are all kept calls
 burst_calls AS MATERIALIZED (
-  SELECT * FROM recon WHERE who IN (SELECT who FROM bursts)
+  SELECT * FROM hot_calls WHERE who IN (SELECT who FROM bursts)
 ),
 firsts AS MATERIALIZED (
   SELECT * FROM (
