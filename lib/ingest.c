@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cloudtrail.h"
+#include "detail.h"
 #include "flowlog.h"
 #include "ctscan.h"
 #include "input.h"
@@ -186,6 +187,7 @@ struct bevent {
 	int64_t ts;
 	uint32_t off[CT_EF_COUNT], len[CT_EF_COUNT];
 	uint32_t joff[CT_EJ_COUNT], jlen[CT_EJ_COUNT]; /* in the record; UINT32_MAX: absent */
+	uint32_t doff, dlen, loff, llen; /* detail and link texts (ct_detail_compute) */
 	signed char b[CT_EB_COUNT];
 };
 
@@ -309,6 +311,7 @@ struct producer {
 	struct ct_err err;
 	bool failed;
 	bool inline_mode;
+	struct ct_buf dtext, ltext; /* scratch for each event's detail and link */
 };
 
 struct shaset {
@@ -547,6 +550,17 @@ static int on_event(void *ud, const struct ct_event *ev, struct ct_err *err)
 		}
 	}
 	memcpy(be->b, ev->b, sizeof(be->b));
+	/* the detail and link facts here, on the reading thread: the writer's
+	 * thread is the one ingest waits for */
+	if (ct_detail_compute(ev, &p->dtext, &p->ltext) < 0 ||
+	    ct_buf_reserve(&b->data, p->dtext.len + p->ltext.len) < 0)
+		return ct_err_set(err, CT_E_NOMEM, "", 0, "out of memory");
+	be->doff = (uint32_t)b->data.len;
+	be->dlen = (uint32_t)p->dtext.len;
+	ct_buf_append(&b->data, p->dtext.p, p->dtext.len);
+	be->loff = (uint32_t)b->data.len;
+	be->llen = (uint32_t)p->ltext.len;
+	ct_buf_append(&b->data, p->ltext.p, p->ltext.len);
 	return batch_op(b, OP_EVENT, (uint32_t)b->nevs++);
 }
 
@@ -1071,7 +1085,8 @@ static int consume_ops(struct ingest *ing, struct batch *b, size_t *pos, bool st
 			if (ensure_source(ing, &ing->curfi) < 0)
 				return -1;
 			bool dup = false;
-			if (ct_writer_event(ing->w, ing->src_id, &ev, &dup, ing->err) < 0)
+			struct ct_str detail = {b->data.p + be->doff, be->dlen}, link = {b->data.p + be->loff, be->llen};
+			if (ct_writer_event(ing->w, ing->src_id, &ev, &detail, &link, &dup, ing->err) < 0)
 				return -1;
 			if (dup) {
 				ing->file_dups++;
@@ -1377,6 +1392,8 @@ out:
 				batch_free(b);
 			}
 			batch_free(p->cur);
+			ct_buf_free(&p->dtext);
+			ct_buf_free(&p->ltext);
 			pthread_mutex_destroy(&p->q.mu);
 			pthread_cond_destroy(&p->q.cv);
 		}

@@ -945,7 +945,6 @@ struct ct_writer {
 	struct eidset eids;
 	struct dict strs;
 	struct dict details;        /* deduplicated in memory only */
-	struct ct_buf dtext, ltext; /* an event's detail and link, reused */
 	/* the open blocks, one per key (see block_key; at most OPEN_BLOCKS at
 	 * once, the least recently used is closed for a new one): one kind of
 	 * records share blocks, so that reading the JSON of one kind of event
@@ -1569,8 +1568,6 @@ void ct_writer_free(struct ct_writer *w)
 	dict_free(&w->strs);
 	dict_free(&w->names);
 	dict_free(&w->details);
-	ct_buf_free(&w->dtext);
-	ct_buf_free(&w->ltext);
 	sqlite3_finalize(w->ins_blk);
 	sqlite3_finalize(w->ins_src);
 	sqlite3_finalize(w->upd_src);
@@ -1998,8 +1995,8 @@ static int is_dup(struct ct_writer *w, const struct ct_event *ev, int64_t acct, 
 	return rc == SQLITE_ROW;
 }
 
-int ct_writer_event(struct ct_writer *w, int64_t source_id, const struct ct_event *ev, bool *ret_dup,
-		    struct ct_err *err)
+int ct_writer_event(struct ct_writer *w, int64_t source_id, const struct ct_event *ev, const struct ct_str *detail,
+		    const struct ct_str *link, bool *ret_dup, struct ct_err *err)
 {
 	sqlite3_stmt *st = w->ins_ev;
 	int64_t ids[CT_EF_COUNT] = {0};
@@ -2064,17 +2061,15 @@ int ct_writer_event(struct ct_writer *w, int64_t source_id, const struct ct_even
 		else
 			sqlite3_bind_int(st, 33 + i, ev->b[i]);
 	}
-	if (ct_detail_compute(ev, &w->dtext, &w->ltext) < 0)
-		return ct_err_set(err, CT_E_NOMEM, w->idx->path, 0, "out of memory");
 	int64_t did = 0;
-	if (w->dtext.len && dict_id(w, &w->details, w->dtext.p, w->dtext.len, &did, err) < 0)
+	if (detail->len && dict_id(w, &w->details, detail->s, detail->len, &did, err) < 0)
 		return -1;
 	if (did)
 		sqlite3_bind_int64(st, 37, did);
 	else
 		sqlite3_bind_null(st, 37);
-	if (w->ltext.len)
-		sqlite3_bind_text(st, 38, w->ltext.p, (int)w->ltext.len, SQLITE_STATIC);
+	if (link->len)
+		sqlite3_bind_text(st, 38, link->s, (int)link->len, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 38);
 	int rc = sqlite3_step(st);
