@@ -22,6 +22,7 @@
 #include "filter.h"
 #include "output.h"
 #include "sqlfn.h"
+#include "util.h"
 
 struct list {
 	const char **v;
@@ -296,12 +297,15 @@ static bool ip_is_bare(const char *v, int family)
 	return !strchr(v, '/') && ct_cidr_parse(v, &c) == 0 && c.family == family;
 }
 
-/* The key query of events: "SELECT id, ts FROM ev WHERE <filters> ORDER
- * BY ts, id", every filter on the base table's own columns. */
-static char *events_key_sql(const struct tl *o)
+/* The key query of events: "SELECT id, ts, blk FROM ev WHERE <filters>
+ * ORDER BY ts, id", every filter on the base table's own columns (blk
+ * NULL unless by_block). */
+static char *events_key_sql(const struct tl *o, bool by_block)
 {
 	sqlite3_str *s = sqlite3_str_new(NULL);
-	sqlite3_str_appendall(s, "SELECT e.id, e.ts FROM ev e WHERE 1");
+	/* the block only when it orders the window: without it the ev_ts
+	 * index alone answers */
+	sqlite3_str_appendf(s, "SELECT e.id, e.ts, %s FROM ev e WHERE 1", by_block ? "e.blk" : "NULL");
 	if (o->has_since)
 		sqlite3_str_appendf(s, " AND e.ts >= %lld", (long long)o->since);
 	if (o->has_until)
@@ -345,7 +349,7 @@ static char *events_key_sql(const struct tl *o)
 static char *flows_key_sql(const struct tl *o)
 {
 	sqlite3_str *s = sqlite3_str_new(NULL);
-	sqlite3_str_appendall(s, "SELECT f.id, f.start FROM flow_rows f WHERE 1");
+	sqlite3_str_appendall(s, "SELECT f.id, f.start, NULL FROM flow_rows f WHERE 1");
 	if (o->has_since)
 		sqlite3_str_appendf(s, " AND f.start >= %lld", (long long)o->since);
 	if (o->has_until)
@@ -447,16 +451,22 @@ static int check_regexps(sqlite3 *db, const char *opt, const struct list *l)
 
 /* ---- running ----
  *
- * Records are stored in compressed blocks in the order they were ingested;
- * reading them in time order would inflate a block for nearly every event
- * (the store keeps a few inflated blocks, and time order jumps between
+ * Records are stored in compressed blocks, each holding the records of
+ * one event source in the order they were ingested; reading them in time
+ * order would inflate a block for nearly every event (the store keeps a
+ * few inflated blocks, and time order jumps between sources and between
  * files).  So each source runs in windows: the key query yields up to
- * TL_WINDOW (id, time) pairs in time order into a TEMP table, and the
- * window query reads their rows in id order (block by block) and sorts
- * them back into time order.  A window holds TL_WINDOW rows: memory stays
- * flat however many rows there are. */
+ * a window of (id, time, block) keys in time order into a TEMP table, and
+ * the window query reads their rows in the table's order and sorts them
+ * back into time order.  When the rows read the records (-o raw, a JSON
+ * column, a --where on one), the table is in block order and the window
+ * larger: over 1M events, windows of 32,768 inflate 24,708 blocks (of
+ * 8,026), windows of 4,096 107,226.  Otherwise it is in id order, the
+ * order of the rows in their table, 4,096 at a time.  A window holds a
+ * bounded number of rows: memory stays flat however many rows there are. */
 
 #define TL_WINDOW 4096
+#define TL_WINDOW_RECORDS 32768 /* when the rows read the records */
 
 struct src {
 	const char *table;   /* the TEMP window table */
@@ -465,6 +475,8 @@ struct src {
 	sqlite3_stmt *win;   /* ts, id, the columns: the window in time order */
 	sqlite3_stmt *clear; /* DELETE FROM the window */
 	bool key_done, win_open;
+	bool by_block; /* the window in block order (the rows read the records) */
+	int window;    /* keys per window */
 	bool row;   /* win holds a row */
 	int64_t ts; /* its time */
 	int64_t id;
@@ -489,13 +501,20 @@ static int sql_error(sqlite3 *db, const struct src *s, int rc, struct ct_err *er
 static int fill_window(sqlite3 *db, struct src *s, int *ret_n, struct ct_err *err)
 {
 	int n = 0, rc = SQLITE_DONE;
-	while (n < TL_WINDOW && (rc = sqlite3_step(s->key)) == SQLITE_ROW) {
-		sqlite3_bind_int64(s->ins, 1, sqlite3_column_int64(s->key, 0));
-		if (sqlite3_column_type(s->key, 1) == SQLITE_NULL)
-			sqlite3_bind_null(s->ins, 2);
+	while (n < s->window && (rc = sqlite3_step(s->key)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s->key, 0);
+		/* the window's order: an event's block then its place in the
+		 * window, or the row's id */
+		if (!s->by_block || sqlite3_column_type(s->key, 2) == SQLITE_NULL)
+			sqlite3_bind_int64(s->ins, 1, id);
 		else
-			sqlite3_bind_int64(s->ins, 2, sqlite3_column_int64(s->key, 1));
-		sqlite3_bind_int(s->ins, 3, n);
+			sqlite3_bind_int64(s->ins, 1, sqlite3_column_int64(s->key, 2) * TL_WINDOW_RECORDS + n);
+		sqlite3_bind_int64(s->ins, 2, id);
+		if (sqlite3_column_type(s->key, 1) == SQLITE_NULL)
+			sqlite3_bind_null(s->ins, 3);
+		else
+			sqlite3_bind_int64(s->ins, 3, sqlite3_column_int64(s->key, 1));
+		sqlite3_bind_int(s->ins, 4, n);
 		int r = sqlite3_step(s->ins);
 		sqlite3_reset(s->ins);
 		if (r != SQLITE_DONE)
@@ -629,17 +648,32 @@ done:
 	return rc;
 }
 
+/* Whether a window query reads the verbatim records: it names a column of
+ * the events view that comes from them (see ctscan-schema(5)). */
+static bool reads_records(const char *sql)
+{
+	static const char *const cols[] = {"raw", "user_identity", "request_parameters", "response_elements",
+					   "additional_event_data", "resources", "service_event_details",
+					   "tls_details", "request_id", "shared_event_id"};
+	for (size_t i = 0; sql && i < sizeof(cols) / sizeof(*cols); i++)
+		if (ct_mentions_word(sql, cols[i]))
+			return true;
+	return false;
+}
+
 /* Prepares a source: its window table, key query and window query. */
 static int src_open(sqlite3 *db, struct ct_sql_guard *g, struct src *s, const char *table, char *key_sql,
-		    char *win_sql, char *msg, size_t msglen)
+		    char *win_sql, bool by_block, char *msg, size_t msglen)
 {
 	int rc = -1;
-	char *create = sqlite3_mprintf("CREATE TEMP TABLE IF NOT EXISTS %s(id INTEGER PRIMARY KEY, ts INTEGER, "
-				       "seq INTEGER NOT NULL)", table);
-	char *ins = sqlite3_mprintf("INSERT INTO temp.%s(id, ts, seq) VALUES(?, ?, ?)", table);
+	char *create = sqlite3_mprintf("CREATE TEMP TABLE IF NOT EXISTS %s(k INTEGER PRIMARY KEY, id INTEGER NOT NULL, "
+				       "ts INTEGER, seq INTEGER NOT NULL)", table);
+	char *ins = sqlite3_mprintf("INSERT INTO temp.%s(k, id, ts, seq) VALUES(?, ?, ?, ?)", table);
 	char *clear = sqlite3_mprintf("DELETE FROM temp.%s", table);
 	s->table = table;
 	s->guard = g;
+	s->by_block = by_block;
+	s->window = by_block ? TL_WINDOW_RECORDS : TL_WINDOW;
 	if (!key_sql || !win_sql || !create || !ins || !clear) {
 		snprintf(msg, msglen, "out of memory");
 		goto out;
@@ -883,9 +917,10 @@ static int exec_timeline(struct ct_cli *cli, int argc, char **argv)
 	    (status = check_where(db, &guard, "--flow-where", "flows", &o.flow_where)))
 		goto out;
 	char msg[1200];
-	if (src_open(db, &guard, &srcs[nsrc], "ctscan_timeline_ev", events_key_sql(&o),
-		     window_sql("ctscan_timeline_ev", "events", cols, ncols, false, &o.where), msg,
-		     sizeof(msg)) < 0) {
+	char *ev_win = window_sql("ctscan_timeline_ev", "events", cols, ncols, false, &o.where);
+	bool by_block = reads_records(ev_win);
+	if (src_open(db, &guard, &srcs[nsrc], "ctscan_timeline_ev", events_key_sql(&o, by_block), ev_win, by_block,
+		     msg, sizeof(msg)) < 0) {
 		ct_cli_error("timeline: %s", msg);
 		status = CT_EXIT_QUERY;
 		goto out;
@@ -893,8 +928,8 @@ static int exec_timeline(struct ct_cli *cli, int argc, char **argv)
 	srcs[nsrc++].kind = 0;
 	if (o.flows) {
 		if (src_open(db, &guard, &srcs[nsrc], "ctscan_timeline_flow", flows_key_sql(&o),
-			     window_sql("ctscan_timeline_flow", "flows", cols, ncols, true, &o.flow_where), msg,
-			     sizeof(msg)) < 0) {
+			     window_sql("ctscan_timeline_flow", "flows", cols, ncols, true, &o.flow_where), false,
+			     msg, sizeof(msg)) < 0) {
 			ct_cli_error("timeline: %s", msg);
 			status = CT_EXIT_QUERY;
 			goto out;

@@ -788,19 +788,6 @@ static int open_reader(struct ct_index *idx, const struct ct_detect_opts *o, str
 	return 0;
 }
 
-/* Whether sql has `word` as a whole identifier. */
-static bool mentions(const char *sql, const char *word)
-{
-	size_t wl = strlen(word);
-	for (const char *p = sql; (p = strstr(p, word)); p += wl) {
-		bool before = p > sql && (isalnum((unsigned char)p[-1]) || p[-1] == '_');
-		bool after = isalnum((unsigned char)p[wl]) || p[wl] == '_';
-		if (!before && !after)
-			return true;
-	}
-	return false;
-}
-
 /* Appends the rule's quoted words (candidate event names) to a JSON array. */
 static void quoted_words(const char *sql, struct ct_buf *arr)
 {
@@ -948,7 +935,7 @@ static struct jx *jx_build(sqlite3 *db, const struct job *jobs, size_t n)
 	for (size_t i = 0; x && i < n; i++) {
 		unsigned cols = 0;
 		for (size_t c = 0; c < JX_NCOLS; c++)
-			if (mentions(jobs[i].r->sql, jx_cols[c][0]))
+			if (ct_mentions_word(jobs[i].r->sql, jx_cols[c][0]))
 				cols |= 1u << c;
 		if (cols) {
 			quoted_words(jobs[i].r->sql, &names);
@@ -1053,7 +1040,7 @@ static void run_jobs(struct ct_index *idx, sqlite3 *db, struct job *jobs, size_t
 		dbs[ndbs++] = db;
 	for (size_t i = 0; i < n; i++)
 		for (size_t c = 0; c < JX_NCOLS && !jobs[i].json; c++)
-			jobs[i].json = mentions(jobs[i].r->sql, jx_cols[c][0]);
+			jobs[i].json = ct_mentions_word(jobs[i].r->sql, jx_cols[c][0]);
 	struct jx *x = NULL;
 	if (dbs && dbs[0] != db && ndbs > 1 && p.taken) {
 		/* the pass on the first connection, the rules that need none of

@@ -1,6 +1,7 @@
 /* util.c - errors, buffers, time, hashing. */
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -129,6 +130,18 @@ char *ct_strndup(const char *s, size_t n)
 	memcpy(p, s, n);
 	p[n] = 0;
 	return p;
+}
+
+bool ct_mentions_word(const char *text, const char *word)
+{
+	size_t wl = strlen(word);
+	for (const char *p = text; wl && (p = strstr(p, word)); p += wl) {
+		bool before = p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '_');
+		bool after = isalnum((unsigned char)p[wl]) || p[wl] == '_';
+		if (!before && !after)
+			return true;
+	}
+	return false;
 }
 
 /* ---- hashing ---- */

@@ -39,6 +39,10 @@ int64_t ct_days_from_civil(int64_t y, unsigned m, unsigned d);
 /* xmalloc-style helpers that return NULL on failure (never abort). */
 char *ct_strndup(const char *s, size_t n);
 
+/* Whether `text` has `word` as a whole identifier (no letter, digit or
+ * underscore on either side): a cheap look at which columns SQL names. */
+bool ct_mentions_word(const char *text, const char *word);
+
 /* Error helper for the diag callback. */
 void ct_diag_emit(ct_diag_fn fn, void *ud, enum ct_diag_kind kind, enum ct_diag_where where,
 		  const char *file, uint64_t n, const char *fmt, ...) __attribute__((format(printf, 7, 8)));

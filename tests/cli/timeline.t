@@ -396,3 +396,9 @@ $ ctscan timeline -d o.db --flows -c time,kind,event_id,event -o csv --since 202
 > 2024-03-12T12:00:00.000Z,event,0b7e6c2a-5e5e-4f4f-9a9a-000000000003,GetObject
 > 2024-03-12T12:00:00.000Z,event,0b7e6c2a-5e5e-4f4f-9a9a-000000000004,DeleteObject
 > 2024-03-12T12:00:00.000Z,flow,,ACCEPT
+
+# -o raw reads the records a window of keys at a time, block by block, and
+# puts them back in time order: 40,000 events of five sources (more than
+# one window), each record once and in the order of ctscan sql
+$ "$TESTDATA/../tests/gen-corpus.sh" big 40 1000 5 && ctscan ingest -q -d big.db big 2>/dev/null && ctscan timeline -d big.db -o raw > t.out && ctscan sql -d big.db -o raw 'SELECT raw FROM events ORDER BY event_ts, id' | cmp - t.out && wc -l < t.out
+> 40000
