@@ -978,7 +978,10 @@ static struct jx *jx_build(sqlite3 *db, const struct job *jobs, size_t n)
 		e->id = sqlite3_column_int64(st, 0);
 		const char *rec = (const char *)sqlite3_column_text(st, 1), *span[JX_NCOLS][2];
 		size_t len = (size_t)sqlite3_column_bytes(st, 1);
-		if (rec && jx_members(rec, len, x->cols, span)) {
+		if (!rec) { /* no record: json_extract(NULL) is NULL */
+			for (size_t c = 0; c < JX_NCOLS; c++)
+				e->v[c].type = SQLITE_NULL;
+		} else if (jx_members(rec, len, x->cols, span)) {
 			for (size_t c = 0; c < JX_NCOLS && ok; c++) {
 				struct jx_val *v = &e->v[c];
 				v->type = SQLITE_NULL;
@@ -991,7 +994,7 @@ static struct jx *jx_build(sqlite3 *db, const struct job *jobs, size_t n)
 			}
 		} else {
 			sqlite3_reset(slow);
-			sqlite3_bind_text(slow, 1, rec ? rec : "", (int)len, SQLITE_STATIC);
+			sqlite3_bind_text(slow, 1, rec, (int)len, SQLITE_STATIC);
 			ok = sqlite3_step(slow) == SQLITE_ROW;
 			for (size_t c = 0; c < JX_NCOLS && ok; c++)
 				ok = jx_keep(x, slow, (int)c + 1, &e->v[c]);

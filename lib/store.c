@@ -780,9 +780,9 @@ int ct_store_defer_indexes(sqlite3 *db, const char *table, const char *path, str
  * CPU time per index on a million flows, and no list of 60 MB in memory.
  * Its helper threads (PRAGMA threads, in sql) hand each small run to a
  * new thread, which costs CPU time: they pay only when the other core is
- * free, as at the end of an ingest.  (temp_store cannot change on the main connection:
- * that drops its temp views.)  The caller holds the writer lock and no
- * transaction. */
+ * free, as at the end of an ingest.  (temp_store cannot change on the
+ * main connection: that drops its temp views.)  The caller holds the
+ * writer lock and no transaction. */
 static int exec_sorting(sqlite3 *db, const char *sql, const char *path, struct ct_err *err)
 {
 	sqlite3 *side = NULL;
