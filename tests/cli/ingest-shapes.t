@@ -20,8 +20,8 @@ $ ctscan info -d shapes.db | grep -E '^(events|sources|time range|schema)'
 > sources with errors:
 
 # the verbatim records are stored in compressed blocks by event source
-# (names that make up megabytes of a log get blocks of their own): no
-# block mixes two sources, and every record has its block
+# (names that make up megabytes of a log get blocks of their own): with
+# fewer than 32 sources no block mixes two, and every record has its block
 $ ctscan sql -d shapes.db -o csv "SELECT count(*) FROM (SELECT blk FROM ev GROUP BY blk HAVING count(DISTINCT esrc) > 1)"
 > count(*)
 > 0
@@ -42,6 +42,17 @@ $ for range in "< 100" "> 5000"; do ctscan sql -d heavy.db -o tsv "SELECT count(
 
 # and every record still comes back byte for byte
 $ cmp <(ctscan show -d heavy.db ev-05999 ev-00004 ev-00001) <(sed -n '5999p;4p;1p' heavy.jsonl | sort -r) && echo same
+> same
+
+# the first 32 sources an ingest meets get blocks of their own, later ones
+# share blocks (so that the open blocks never outnumber the keys in
+# flight): 40 sources, 5 calls each, in turn
+$ awk 'BEGIN { for (i = 0; i < 200; i++) printf "{\"eventVersion\":\"1.08\",\"eventTime\":\"2024-03-12T10:%02d:%02dZ\",\"eventSource\":\"svc%02d.amazonaws.com\",\"eventName\":\"Call\",\"eventID\":\"src-%03d\",\"recipientAccountId\":\"111122223333\"}\n", int(i / 60), i % 60, i % 40, i }' >sources.jsonl && ctscan ingest -q -d sources.db sources.jsonl 2>/dev/null && ctscan sql -d sources.db -o tsv "SELECT n, count(*) FROM (SELECT blk, count(DISTINCT esrc) AS n FROM ev GROUP BY blk) GROUP BY n ORDER BY n"
+> n	count(*)
+> 1	32
+> 8	1
+
+$ cmp <(ctscan show -d sources.db src-199 src-039 src-000) <(sed -n '200p;40p;1p' sources.jsonl | sort -r) && echo same
 > same
 
 # the lookup-events record is the unescaped CloudTrailEvent, byte for byte
