@@ -22,7 +22,6 @@
 #include "filter.h"
 #include "output.h"
 #include "sqlfn.h"
-#include "util.h"
 
 struct list {
 	const char **v;
@@ -648,19 +647,6 @@ done:
 	return rc;
 }
 
-/* Whether a window query reads the verbatim records: it names a column of
- * the events view that comes from them (see ctscan-schema(5)). */
-static bool reads_records(const char *sql)
-{
-	static const char *const cols[] = {"raw", "user_identity", "request_parameters", "response_elements",
-					   "additional_event_data", "resources", "service_event_details",
-					   "tls_details", "request_id", "shared_event_id"};
-	for (size_t i = 0; sql && i < sizeof(cols) / sizeof(*cols); i++)
-		if (ct_mentions_word(sql, cols[i]))
-			return true;
-	return false;
-}
-
 /* Prepares a source: its window table, key query and window query. */
 static int src_open(sqlite3 *db, struct ct_sql_guard *g, struct src *s, const char *table, char *key_sql,
 		    char *win_sql, bool by_block, char *msg, size_t msglen)
@@ -918,7 +904,7 @@ static int exec_timeline(struct ct_cli *cli, int argc, char **argv)
 		goto out;
 	char msg[1200];
 	char *ev_win = window_sql("ctscan_timeline_ev", "events", cols, ncols, false, &o.where);
-	bool by_block = reads_records(ev_win);
+	bool by_block = ct_events_sql_reads_records(ev_win);
 	if (src_open(db, &guard, &srcs[nsrc], "ctscan_timeline_ev", events_key_sql(&o, by_block), ev_win, by_block,
 		     msg, sizeof(msg)) < 0) {
 		ct_cli_error("timeline: %s", msg);

@@ -95,6 +95,10 @@ int ct_index_open(const char *path, int flags, struct ct_index **ret_idx,
 void ct_index_free(struct ct_index *idx);
 sqlite3 *ct_index_db(struct ct_index *idx);
 const char *ct_index_path(const struct ct_index *idx);
+/* Whether `sql` names a column of the events view that is read from the
+ * verbatim records (raw, the JSON bodies, request_id ...): reading such
+ * rows inflates the records' blocks. */
+bool ct_events_sql_reads_records(const char *sql);
 
 /* The default index path: $CTSCAN_DB, else "ctscan.db". */
 const char *ct_index_default_path(void);

@@ -211,6 +211,14 @@ char *ct_store_events_sql(const char *raw_expr)
 	return b.p;
 }
 
+bool ct_events_sql_reads_records(const char *sql)
+{
+	for (size_t i = 0; sql && i < CT_ARRAY_SIZE(events_cols); i++)
+		if (strstr(events_cols[i][1], "RAW") && ct_mentions_word(sql, events_cols[i][0]))
+			return true;
+	return false;
+}
+
 /* Plain-shell record expression: the sqlite3 shell has sqlar_uncompress. */
 #define RAW_PORTABLE                                                                       \
 	"(SELECT CAST(substr(sqlar_uncompress(b.data, b.size), e.boff + 1, e.blen) AS TEXT) " \
