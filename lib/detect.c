@@ -884,8 +884,8 @@ static bool jx_members(const char *p, size_t len, unsigned cols, const char *spa
 		if (ct_json_skip(&s, 1) != CT_JSON_OK)
 			return false;
 		for (size_t c = 0; c < JX_NCOLS; c++) {
-			if (!(cols & ~seen & 1u << c) || strlen(jx_cols[c][1]) != key.len ||
-			    memcmp(jx_cols[c][1], key.s, key.len) != 0)
+			if (!(cols & ~seen & 1u << c) || strncmp(jx_cols[c][1], key.s, key.len) != 0 ||
+			    jx_cols[c][1][key.len] != '\0')
 				continue;
 			seen |= 1u << c; /* json_extract takes the first of duplicate keys */
 			if (*v == '{' || *v == '[') {
