@@ -1,0 +1,50 @@
+# A first load finds duplicates in the writer's set of event ids, then,
+# past the set's soft limit, through the ev_event_id index it builds at a
+# commit, and, when one file overflows the set, through the index it
+# builds there and then.  $CTSCAN here is ctscan-small (tests/meson.build):
+# the set asks for the index from 300 ids on and holds at most 512;
+# $CTSCAN_FULL is the ctscan that is installed.
+$ "$TESTDATA/../tests/gen-corpus.sh" g 3 200 7 && ls g | wc -l
+> 3
+
+# t/1: file 0; t/2: file 0 again under another checksum (found in the
+# set); t/3: files 1 and 2 (after file 1 the set has 400 ids: a commit
+# and the index); t/4: files 1 and 2 again (found through the index)
+$ set -e; for d in 1 2 3 4; do mkdir -p t/$d; done; f=(g/*); cp "${f[0]}" t/1/; zcat "${f[0]}" | gzip -9 > t/2/again0.json.gz; cp "${f[@]:1}" t/3/; zcat "${f[1]}" | gzip -9 > t/4/again1.json.gz; zcat "${f[2]}" | gzip -9 > t/4/again2.json.gz
+
+$ ctscan ingest -d a.db t
+!~ ingest: 6 files (6 read, 0 skipped, 0 already in the index), 600 events added, 0 flows added, 600 duplicates, 0 records rejected, 0 files with errors, * s
+
+$ "$CTSCAN_FULL" ingest -d full.db t
+!~ ingest: 6 files (6 read, 0 skipped, 0 already in the index), 600 events added, 0 flows added, 600 duplicates, 0 records rejected, 0 files with errors, * s
+
+# the same rows either way, every event id once, the index built
+$ for d in a full; do ctscan sql -d $d.db -o tsv 'SELECT event_id, source_id, record_ordinal FROM events ORDER BY id' | md5sum; done | uniq | wc -l
+> 1
+
+$ ctscan sql -d a.db -o tsv "SELECT count(DISTINCT event_id), count(*), (SELECT count(*) FROM sqlite_schema WHERE name = 'ev_event_id') FROM events"
+> count(DISTINCT event_id)	count(*)	(SELECT count(*) FROM sqlite_schema WHERE name = 'ev_event_id')
+> 600	600	1
+
+# One file overflows the set: events 1-600 of a file, then 1-100 again
+# (NDJSON).  The set holds 512 ids; the index is built at the 513th and
+# finds the last 100.  Then the whole file, re-compressed: 100 new.
+$ set -e; "$TESTDATA/../tests/gen-corpus.sh" h 1 700 9; { zcat h/* | sed 's/^{"Records":\[//; s/\]}$//; s/},{"eventVersion"/}\n{"eventVersion"/g'; echo; } > all.ndjson; wc -l < all.ndjson; mkdir u; { head -600 all.ndjson; head -100 all.ndjson; } > u/1.ndjson; zcat h/* | gzip -9 > u/2.json.gz
+> 700
+
+$ ctscan ingest -d b.db u
+!~ ingest: 2 files (2 read, 0 skipped, 0 already in the index), 700 events added, 0 flows added, 700 duplicates, 0 records rejected, 0 files with errors, * s
+
+$ "$CTSCAN_FULL" ingest -d bfull.db u
+!~ ingest: 2 files (2 read, 0 skipped, 0 already in the index), 700 events added, 0 flows added, 700 duplicates, 0 records rejected, 0 files with errors, * s
+
+$ for d in b bfull; do ctscan sql -d $d.db -o tsv 'SELECT event_id, source_id, record_ordinal FROM events ORDER BY id' | md5sum; done | uniq | wc -l
+> 1
+
+$ ctscan sql -d b.db -o tsv "SELECT count(DISTINCT event_id), count(*), (SELECT count(*) FROM sqlite_schema WHERE name = 'ev_event_id') FROM events"
+> count(DISTINCT event_id)	count(*)	(SELECT count(*) FROM sqlite_schema WHERE name = 'ev_event_id')
+> 700	700	1
+
+$ ctscan sql -d b.db -o tsv "PRAGMA integrity_check"
+> integrity_check
+> ok
