@@ -189,6 +189,7 @@ struct bevent {
 	uint32_t joff[CT_EJ_COUNT], jlen[CT_EJ_COUNT]; /* in the record; UINT32_MAX: absent */
 	uint32_t doff, dlen, loff, llen; /* detail and link texts (ct_detail_compute) */
 	signed char b[CT_EB_COUNT];
+	struct ct_event_prep prep;
 };
 
 struct bflow {
@@ -561,6 +562,8 @@ static int on_event(void *ud, const struct ct_event *ev, struct ct_err *err)
 	be->loff = (uint32_t)b->data.len;
 	be->llen = (uint32_t)p->ltext.len;
 	ct_buf_append(&b->data, p->ltext.p, p->ltext.len);
+	struct ct_str detail = {p->dtext.p, p->dtext.len};
+	ct_event_prep(ev, &detail, &be->prep);
 	return batch_op(b, OP_EVENT, (uint32_t)b->nevs++);
 }
 
@@ -1086,7 +1089,9 @@ static int consume_ops(struct ingest *ing, struct batch *b, size_t *pos, bool st
 				return -1;
 			bool dup = false;
 			struct ct_str detail = {b->data.p + be->doff, be->dlen}, link = {b->data.p + be->loff, be->llen};
-			if (ct_writer_event(ing->w, ing->src_id, &ev, &detail, &link, &dup, ing->err) < 0)
+			if (op->idx + 1 < b->nevs)
+				ct_writer_prefetch(ing->w, &b->evs[op->idx + 1].prep);
+			if (ct_writer_event(ing->w, ing->src_id, &ev, &detail, &link, &be->prep, &dup, ing->err) < 0)
 				return -1;
 			if (dup) {
 				ing->file_dups++;

@@ -1173,10 +1173,21 @@ static int dict_put(struct dict *d, uint64_t h, const char *s, size_t len, int64
 }
 
 /* The id of a string in a dictionary table, inserting it when new. */
+#define DICT_SEED 0x9e3779b97f4a7c15ULL
+
+static int dict_id_h(struct ct_writer *w, struct dict *d, const char *s, size_t len, uint64_t h, int64_t *ret_id,
+		     struct ct_err *err);
+
 static int dict_id(struct ct_writer *w, struct dict *d, const char *s, size_t len, int64_t *ret_id,
 		   struct ct_err *err)
 {
-	uint64_t h = ct_hash64(s, len, 0x9e3779b97f4a7c15ULL);
+	return dict_id_h(w, d, s, len, ct_hash64(s, len, DICT_SEED), ret_id, err);
+}
+
+/* dict_id with the string's hash worked out already */
+static int dict_id_h(struct ct_writer *w, struct dict *d, const char *s, size_t len, uint64_t h, int64_t *ret_id,
+		     struct ct_err *err)
+{
 	size_t j = h & (d->tab_cap - 1);
 	while (d->tab[j].id) {
 		struct dict_ent *e = &d->tab[j];
@@ -2097,18 +2108,16 @@ static int eid_find(struct ct_writer *w, uint32_t tag, const void *key, size_t k
 	return 0;
 }
 
-/* 1 when the event is in the index already, 0 when new (*ret_tag: its
- * id's tag for eid_add, *ret_dkey: the key of an event without an id). */
+/* 1 when the event is in the index already, 0 when new (tag: its id's,
+ * from ct_event_prep; *ret_dkey: the key of an event without an id). */
 static int is_dup(struct ct_writer *w, const struct ct_event *ev, const unsigned char *key, bool packed,
-		  int64_t acct, uint32_t *ret_tag, uint64_t *ret_dkey, struct ct_err *err)
+		  int64_t acct, uint32_t tag, uint64_t *ret_dkey, struct ct_err *err)
 {
 	const struct ct_str *eid = &ev->f[CT_EF_EVENT_ID];
 	int rc, dup = 0;
 	if (eid->s) {
 		const void *k = packed ? (const void *)key : (const void *)eid->s;
 		size_t klen = packed ? 16 : eid->len;
-		uint32_t tag = eid_tag(k, klen);
-		*ret_tag = tag;
 		if (w->eids.state == 0 && eid_load(w, err) < 0)
 			return -1;
 		if (w->eids.state == 1)
@@ -2140,34 +2149,59 @@ static int is_dup(struct ct_writer *w, const struct ct_event *ev, const unsigned
 	return rc == SQLITE_ROW;
 }
 
+void ct_event_prep(const struct ct_event *ev, const struct ct_str *detail, struct ct_event_prep *out)
+{
+	for (int i = 0; i < CT_EF_COUNT; i++)
+		out->fh[i] = ev->f[i].s ? ct_hash64(ev->f[i].s, ev->f[i].len, DICT_SEED) : 0;
+	out->dh = detail->len ? ct_hash64(detail->s, detail->len, DICT_SEED) : 0;
+	const struct ct_str *eid = &ev->f[CT_EF_EVENT_ID];
+	out->packed = eid->s && ct_event_key_pack(eid->s, eid->len, out->key) == 16;
+	out->tag = !eid->s ? 0 : out->packed ? eid_tag(out->key, 16) : eid_tag(eid->s, eid->len);
+}
+
+void ct_writer_prefetch(const struct ct_writer *w, const struct ct_event_prep *prep)
+{
+	const struct dict *d = &w->strs;
+	if (!d->tab_cap)
+		return;
+	for (int i = 0; i < CT_EF_COUNT; i++)
+		if (ef_col[i] > 0 && prep->fh[i])
+			__builtin_prefetch(&d->tab[prep->fh[i] & (d->tab_cap - 1)]);
+	if (prep->dh && w->details.tab_cap)
+		__builtin_prefetch(&w->details.tab[prep->dh & (w->details.tab_cap - 1)]);
+	if (prep->tag && w->eids.cap)
+		__builtin_prefetch(&w->eids.tab[prep->tag & (w->eids.cap - 1)]);
+}
+
 int ct_writer_event(struct ct_writer *w, int64_t source_id, const struct ct_event *ev, const struct ct_str *detail,
-		    const struct ct_str *link, bool *ret_dup, struct ct_err *err)
+		    const struct ct_str *link, const struct ct_event_prep *prep, bool *ret_dup, struct ct_err *err)
 {
 	sqlite3_stmt *st = w->ins_ev;
 	int64_t ids[CT_EF_COUNT] = {0};
 	for (int i = 0; i < CT_EF_COUNT; i++) {
 		if (ef_col[i] <= 0 || !ev->f[i].s)
 			continue;
-		if (dict_id(w, &w->strs, ev->f[i].s, ev->f[i].len, &ids[i], err) < 0)
+		if (dict_id_h(w, &w->strs, ev->f[i].s, ev->f[i].len, prep->fh[i], &ids[i], err) < 0)
 			return -1;
 	}
 	uint64_t dkey = 0;
-	uint32_t tag = 0;
-	unsigned char key[16];
+	uint32_t tag = prep->tag;
+	const unsigned char *key = prep->key;
 	const struct ct_str *eid = &ev->f[CT_EF_EVENT_ID];
-	bool packed = eid->s && ct_event_key_pack(eid->s, eid->len, key) == 16;
-	int dup = is_dup(w, ev, key, packed, ids[CT_EF_RECIPIENT_ACCOUNT], &tag, &dkey, err);
+	bool packed = prep->packed;
+	int dup = is_dup(w, ev, key, packed, ids[CT_EF_RECIPIENT_ACCOUNT], tag, &dkey, err);
 	if (dup < 0)
 		return -1;
 	*ret_dup = dup;
 	if (dup)
 		return 0;
 	int64_t ename = 0, esrc = 0;
-	if (ev->f[CT_EF_EVENT_NAME].s &&
-	    dict_id(w, &w->names, ev->f[CT_EF_EVENT_NAME].s, ev->f[CT_EF_EVENT_NAME].len, &ename, err) < 0)
+	if (ev->f[CT_EF_EVENT_NAME].s && dict_id_h(w, &w->names, ev->f[CT_EF_EVENT_NAME].s, ev->f[CT_EF_EVENT_NAME].len,
+						   prep->fh[CT_EF_EVENT_NAME], &ename, err) < 0)
 		return -1;
 	if (ev->f[CT_EF_EVENT_SOURCE].s &&
-	    dict_id(w, &w->names, ev->f[CT_EF_EVENT_SOURCE].s, ev->f[CT_EF_EVENT_SOURCE].len, &esrc, err) < 0)
+	    dict_id_h(w, &w->names, ev->f[CT_EF_EVENT_SOURCE].s, ev->f[CT_EF_EVENT_SOURCE].len,
+		      prep->fh[CT_EF_EVENT_SOURCE], &esrc, err) < 0)
 		return -1;
 	struct open_block *blk = open_block_for(w, block_key(w, ename, esrc, ev->raw_len), ev->raw_len, err);
 	if (!blk)
@@ -2210,7 +2244,7 @@ int ct_writer_event(struct ct_writer *w, int64_t source_id, const struct ct_even
 			sqlite3_bind_int(st, 33 + i, ev->b[i]);
 	}
 	int64_t did = 0;
-	if (detail->len && dict_id(w, &w->details, detail->s, detail->len, &did, err) < 0)
+	if (detail->len && dict_id_h(w, &w->details, detail->s, detail->len, prep->dh, &did, err) < 0)
 		return -1;
 	if (did)
 		sqlite3_bind_int64(st, 37, did);

@@ -65,11 +65,27 @@ int ct_writer_source_add(struct ct_writer *w, const struct ct_source_info *si, i
 			 struct ct_err *err);
 int ct_writer_source_finish(struct ct_writer *w, int64_t id, const struct ct_source_info *si,
 			    struct ct_err *err);
+/* What the reading thread works out for the writer about one event, so
+ * that the writer's thread, the one an ingest waits for, need not: the
+ * dictionary hash of each field and of the detail text, the event id
+ * packed and its tag. */
+struct ct_event_prep {
+	uint64_t fh[CT_EF_COUNT]; /* 0 for a field that is absent */
+	uint64_t dh;
+	unsigned char key[16];
+	bool packed; /* key holds the event id (a canonical UUID) */
+	uint32_t tag;
+};
+void ct_event_prep(const struct ct_event *ev, const struct ct_str *detail, struct ct_event_prep *out);
 /* Adds one event; *ret_dup is set when it was already in the index.
- * detail and link are the event's texts from ct_detail_compute, worked
- * out by the caller (on a thread other than the writer's). */
+ * detail and link are the event's texts from ct_detail_compute, and prep
+ * from ct_event_prep, worked out by the caller (on a thread other than
+ * the writer's). */
 int ct_writer_event(struct ct_writer *w, int64_t source_id, const struct ct_event *ev, const struct ct_str *detail,
-		    const struct ct_str *link, bool *ret_dup, struct ct_err *err);
+		    const struct ct_str *link, const struct ct_event_prep *prep, bool *ret_dup, struct ct_err *err);
+/* Asks the CPU to fetch the dictionary slots of an event that comes next
+ * (its look-ups then wait less on memory). */
+void ct_writer_prefetch(const struct ct_writer *w, const struct ct_event_prep *prep);
 /* One flow record for the writer: per field, present (not `-`), the
  * integer (numeric fields, start/end in ms) or the text. */
 struct ct_flowrow {
