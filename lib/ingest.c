@@ -1224,6 +1224,7 @@ int ct_ingest(struct ct_index *idx, const char *const *paths, size_t npaths,
 	ing.last_commit = ing.t0;
 	pthread_mutex_init(&ing.known.mu, NULL);
 	int rc = -1;
+	struct ct_checkpointer *ckpt = NULL;
 
 	if (opts->flow_format) {
 		struct ct_flow_layout *lay = NULL;
@@ -1374,12 +1375,22 @@ int ct_ingest(struct ct_index *idx, const char *const *paths, size_t npaths,
 		fail = 1;
 	progress(&ing, true, NULL);
 	if (!fail) {
+		/* While the indexes of a first load are sorted, a second thread
+		 * copies the WAL (the load, then each index as it is committed)
+		 * into the database: the final checkpoint then waits on little.
+		 * 1M events: 3.3 to 3.9 s for both, against 4.6 to 5.4 s when the
+		 * sorting connection checkpoints after each commit (alternated). */
+		if (bulk && jobs > 1)
+			ckpt = ct_checkpointer_start(idx);
 		if (bulk && ct_store_build_indexes(db, ct_index_path(idx), err) < 0)
 			goto out;
+		ct_checkpointer_stop(ckpt);
+		ckpt = NULL;
 		sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
 		rc = 0;
 	}
 out:
+	ct_checkpointer_stop(ckpt);
 	ing.st.seconds = now_s() - ing.t0;
 	if (ret_stats)
 		*ret_stats = ing.st;

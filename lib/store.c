@@ -795,8 +795,10 @@ int ct_store_defer_indexes(sqlite3 *db, const char *table, const char *path, str
  * Its helper threads (PRAGMA threads, in sql) hand each small run to a
  * new thread, which costs CPU time: they pay only when the other core is
  * free, as at the end of an ingest.  (temp_store cannot change on the
- * main connection: that drops its temp views.)  The caller holds the
- * writer lock and no transaction. */
+ * main connection: that drops its temp views.)  It leaves checkpoints
+ * to others (a ct_checkpointer, the writer's, or the last connection to
+ * close): one after each of its commits would wait for the copy and its
+ * fsync.  The caller holds the writer lock and no transaction. */
 static int exec_sorting(sqlite3 *db, const char *sql, const char *path, struct ct_err *err)
 {
 	sqlite3 *side = NULL;
@@ -810,12 +812,92 @@ static int exec_sorting(sqlite3 *db, const char *sql, const char *path, struct c
 	}
 	sqlite3_busy_timeout(side, 10000);
 	int rc = exec(side,
-		      "PRAGMA synchronous = NORMAL; PRAGMA temp_store = FILE; PRAGMA cache_size = -1024;",
+		      "PRAGMA synchronous = NORMAL; PRAGMA temp_store = FILE; PRAGMA cache_size = -1024;"
+		      " PRAGMA wal_autocheckpoint = 0;",
 		      path, err);
 	if (rc == 0 && (rc = exec(side, sql, path, err)) < 0)
 		sqlite3_exec(side, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close_v2(side);
 	return rc;
+}
+
+/* See ct_checkpointer_start.  The connections that write pages (the
+ * sorting connection, exec_sorting) do not checkpoint themselves while it
+ * runs: each commit would wait for the copy and its fsync. */
+struct ct_checkpointer {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool stop;
+	sqlite3 *db;
+};
+
+static void *checkpointer_main(void *arg)
+{
+	struct ct_checkpointer *c = arg;
+	pthread_mutex_lock(&c->mu);
+	while (!c->stop) {
+		pthread_mutex_unlock(&c->mu);
+		sqlite3_wal_checkpoint_v2(c->db, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		pthread_mutex_lock(&c->mu);
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 50 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		if (!c->stop)
+			pthread_cond_timedwait(&c->cv, &c->mu, &ts);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return NULL;
+}
+
+struct ct_checkpointer *ct_checkpointer_start(struct ct_index *idx)
+{
+	struct ct_checkpointer *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	const char *file = sqlite3_db_filename(idx->db, "main");
+	if (sqlite3_open_v2(file && *file ? file : idx->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
+		sqlite3_close_v2(c->db);
+		free(c);
+		return NULL;
+	}
+	/* a connection learns that the database is in WAL mode on its first read */
+	sqlite3_busy_timeout(c->db, 10000);
+	if (sqlite3_exec(c->db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) != SQLITE_OK) {
+		sqlite3_close_v2(c->db);
+		free(c);
+		return NULL;
+	}
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->cv, NULL);
+	if (pthread_create(&c->thread, NULL, checkpointer_main, c) != 0) {
+		pthread_mutex_destroy(&c->mu);
+		pthread_cond_destroy(&c->cv);
+		sqlite3_close_v2(c->db);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void ct_checkpointer_stop(struct ct_checkpointer *c)
+{
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->mu);
+	c->stop = true;
+	pthread_cond_broadcast(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+	pthread_join(c->thread, NULL);
+	pthread_mutex_destroy(&c->mu);
+	pthread_cond_destroy(&c->cv);
+	sqlite3_close_v2(c->db);
+	free(c);
 }
 
 int ct_store_build_indexes(sqlite3 *db, const char *path, struct ct_err *err)
@@ -833,22 +915,18 @@ int ct_store_build_indexes(sqlite3 *db, const char *path, struct ct_err *err)
 	sqlite3_finalize(st);
 	int rc = 0;
 	for (size_t k = 0; k < nt && rc == 0; k++) {
-		/* one transaction per table: its indexes and its mark */
+		/* one transaction per index, then the mark */
 		struct ct_buf b = {0};
 		bool flows = strcmp(tables[k], "flow_rows") == 0;
-		/* the sorter may use a second thread: the flow indexes sort 0.7 s
-		 * faster (of 5 s) on 1M flows; the event indexes, now that blocks
-		 * are deflated at level 1 and the compressing thread is done by
-		 * then, 3.70 s instead of 4.30 (medians of three alternated
-		 * ingests of 1M events) */
-		ct_buf_printf(&b, "PRAGMA threads = 2;\nBEGIN IMMEDIATE;\n");
+		ct_buf_printf(&b, "PRAGMA threads = 2;\n");
 		for (size_t i = 0; i < CT_ARRAY_SIZE(pivot_indexes); i++)
 			if (strcmp(pivot_indexes[i][0], tables[k]) == 0)
-				ct_buf_printf(&b, "CREATE INDEX IF NOT EXISTS %s ON %s;\n", pivot_indexes[i][1],
-					      pivot_indexes[i][2]);
+				ct_buf_printf(&b, "BEGIN IMMEDIATE; CREATE INDEX IF NOT EXISTS %s ON %s; COMMIT;\n",
+					      pivot_indexes[i][1], pivot_indexes[i][2]);
 		if (flows)
-			ct_buf_printf(&b, "CREATE UNIQUE INDEX IF NOT EXISTS flow_dkey ON flow_rows(dkey);\n");
-		ct_buf_printf(&b, "DELETE FROM meta WHERE key = 'pending_indexes:%s';\nCOMMIT;\n", tables[k]);
+			ct_buf_printf(&b, "BEGIN IMMEDIATE; CREATE UNIQUE INDEX IF NOT EXISTS flow_dkey ON flow_rows(dkey);"
+					  " COMMIT;\n");
+		ct_buf_printf(&b, "DELETE FROM meta WHERE key = 'pending_indexes:%s';\n", tables[k]);
 		/* the event indexes too: sorted in memory on the main connection,
 		 * a first load of 7M events peaked at 607 MB */
 		if (!b.p)

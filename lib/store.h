@@ -111,6 +111,12 @@ int ct_writer_str(struct ct_writer *w, const char *s, size_t len, int64_t *ret_i
  * builds whatever is pending (after the load, or after one was killed). */
 int ct_store_defer_indexes(sqlite3 *db, const char *table, const char *path, struct ct_err *err);
 int ct_store_build_indexes(sqlite3 *db, const char *path, struct ct_err *err);
+/* A thread with a connection of its own that copies the WAL into the
+ * database (a passive checkpoint) every 50 ms until stopped; NULL when it
+ * cannot start (nothing is lost: the writer's checkpoints do the work). */
+struct ct_checkpointer;
+struct ct_checkpointer *ct_checkpointer_start(struct ct_index *idx);
+void ct_checkpointer_stop(struct ct_checkpointer *c);
 
 /* Packs a lowercase canonical UUID event id into 16 bytes (returns 16),
  * the form ev.event_id keeps; returns 0 for any other id (kept as text). */
