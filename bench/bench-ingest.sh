@@ -2,7 +2,12 @@
 # bench-ingest.sh: ctscan ingest beside jq, the sqlite3 shell and DuckDB,
 # on one generated CloudTrail corpus, in one run.
 #
-#   bench/bench-ingest.sh [-n EVENTS] [-s SEED] WORKDIR
+#   bench/bench-ingest.sh [-n EVENTS] [-s SEED] [-r ROUNDS] WORKDIR
+#
+# With -r, the fresh ctscan ingest and the two DuckDB reads run ROUNDS
+# more times after the table, alternated, and a second table gives each
+# round and the medians: this machine's speed drifts by a quarter within
+# minutes, and only runs side by side compare.
 #
 # WORKDIR keeps the generator, the corpus (reused while N, the seed and the
 # generator source are unchanged), the indexes and node_modules.  $CTSCAN
@@ -11,15 +16,17 @@
 set -euo pipefail
 
 usage() {
-	echo "usage: bench/bench-ingest.sh [-n EVENTS] [-s SEED] WORKDIR"
+	echo "usage: bench/bench-ingest.sh [-n EVENTS] [-s SEED] [-r ROUNDS] WORKDIR"
 }
 
 N=1000000
 SEED=1
-while getopts n:s:h opt; do
+ROUNDS=0
+while getopts n:s:r:h opt; do
 	case $opt in
 	n) N=$OPTARG ;;
 	s) SEED=$OPTARG ;;
+	r) ROUNDS=$OPTARG ;;
 	h) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
@@ -203,3 +210,28 @@ fi
 
 row "${FLOOR[@]}"
 print_table
+
+# ---- alternated rounds ---------------------------------------------------------
+median() { tr ' ' '\n' | grep -v '^-*$' | sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "-" }'; }
+if [ "$ROUNDS" -gt 0 ] && [ -n "${DB:-}" ] && [ -n "${DDB:-}" ]; then
+	echo
+	echo "alternated rounds: a fresh ctscan ingest, DuckDB 22 fields, DuckDB 5 columns"
+	printf '%-6s %9s %9s %9s %14s %13s\n' round ctscan duck22 duck5 ctscan/duck22 ctscan/duck5
+	C= D22= D5=
+	for r in $(seq "$ROUNDS"); do
+		rm -f "$DB" "$DB-wal" "$DB-shm" "$DB-journal"
+		measure "$CTSCAN" ingest -q -d "$DB" "$CORPUS" 2>/dev/null || SECS=-
+		c=$SECS
+		rm -f "$DDB" "$DDB.wal"
+		measure node "$WORK/duckdb-cloudtrail-full.mjs" "$CORPUS" "$DDB" "$N" >/dev/null 2>&1 || SECS=-
+		d22=$SECS
+		rm -f "$DDB" "$DDB.wal"
+		measure node "$WORK/duckdb-cloudtrail.mjs" "$CORPUS" "$DDB" "$N" >/dev/null 2>&1 || SECS=-
+		d5=$SECS
+		C="$C $c" D22="$D22 $d22" D5="$D5 $d5"
+		printf '%-6s %9s %9s %9s %14s %13s\n' "$r" "$c" "$d22" "$d5" "$(ratio "$c" "$d22")" "$(ratio "$c" "$d5")"
+	done
+	mc=$(echo "$C" | median) m22=$(echo "$D22" | median) m5=$(echo "$D5" | median)
+	printf '%-6s %9s %9s %9s %14s %13s\n' median "$mc" "$m22" "$m5" "$(ratio "$mc" "$m22")" "$(ratio "$mc" "$m5")"
+fi
