@@ -655,6 +655,10 @@ static int open_conn(struct ct_index *idx, int oflags, struct ct_err *err)
 	return 0;
 }
 
+/* A writer's page cache and automatic checkpoint (see ct_index_open),
+ * which exec_sorting puts back after its sorts. */
+#define WRITER_PRAGMAS "PRAGMA cache_size = -40960; PRAGMA wal_autocheckpoint = 32768; PRAGMA threads = 0;"
+
 int ct_index_open(const char *path, int flags, struct ct_index **ret_idx, struct ct_err *err)
 {
 	bool writable = flags & CT_OPEN_WRITE;
@@ -698,16 +702,13 @@ int ct_index_open(const char *path, int flags, struct ct_index **ret_idx, struct
 	 * lookups touch scattered pages once, and a small cache recycles its
 	 * memory instead of faulting in fresh heap for every page (a timeline
 	 * of 5,000 events: 65 ms of CPU with 2 MiB, 160 ms with 64 MiB).
-	 * A writer's sorts spill to temporary files: an index it must build
-	 * in the middle of a load (create_index_now) then stays within the
-	 * memory bound (one NDJSON file of 2.3M events: 323 MB at the peak
-	 * with temporary storage in memory). */
-	if (exec(idx->db, writable ? "PRAGMA cache_size = -40960; PRAGMA temp_store = FILE;"
+	 * A writer's sorts spill to temporary files (see exec_sorting). */
+	if (exec(idx->db, writable ? WRITER_PRAGMAS " PRAGMA temp_store = FILE;"
 				   : "PRAGMA cache_size = -2048; PRAGMA temp_store = MEMORY;",
 		 path, err) < 0)
 		goto fail;
 	if (writable) {
-		if (exec(idx->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 32768;", path, err) < 0)
+		if (exec(idx->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", path, err) < 0)
 			goto fail;
 	}
 	if (check_version(idx->db, path, writable, err) < 0)
@@ -789,45 +790,35 @@ int ct_store_defer_indexes(sqlite3 *db, const char *table, const char *path, str
 	return rc;
 }
 
-/* Runs sql on a connection of its own set up for big sorts.  SQLite's
- * sorter keeps a whole sort in one list of separately allocated records
- * when temporary storage is in memory, as the main connection has it for
- * queries, and merging that list misses the cache at nearly every step;
- * with temporary files and a small page cache it sorts runs of about a
- * megabyte in one buffer each and merges them from files: about half the
- * CPU time per index on a million flows, and no list of 60 MB in memory.
- * Its helper threads (PRAGMA threads, in sql) hand each small run to a
- * new thread, which costs CPU time: they pay only when the other core is
- * free, as at the end of an ingest.  (temp_store cannot change on the
- * main connection: that drops its temp views.)  It leaves checkpoints
- * to others (a ct_checkpointer, the writer's, or the last connection to
- * close): one after each of its commits would wait for the copy and its
- * fsync.  The caller holds the writer lock and no transaction. */
+/* Runs sql, which builds indexes, on a writer's connection set up for big
+ * sorts meanwhile: a writer keeps temporary storage in files, and with a
+ * small page cache SQLite's sorter sorts runs of about a megabyte in one
+ * buffer each and merges them from files.  With temporary storage in
+ * memory it kept the whole sort in one list of separately allocated
+ * records: merging it missed the cache at nearly every step (twice the
+ * CPU time per index on a million flows), and it took memory in
+ * proportion to the table (one NDJSON file of 2.3M events built
+ * ev_event_id in the middle of its load and peaked at 323 MB).  Its
+ * helper threads (PRAGMA threads, in sql) hand each small run to a new
+ * thread, which costs CPU time: they pay only when the other core is
+ * free, as at the end of an ingest.  It leaves checkpoints to others (a
+ * ct_checkpointer, or the writer's after it): one after each of its
+ * commits would wait for the copy and its fsync.  Inside the caller's
+ * transaction or outside one (sql then has its own). */
 static int exec_sorting(sqlite3 *db, const char *sql, const char *path, struct ct_err *err)
 {
-	sqlite3 *side = NULL;
-	const char *file = sqlite3_db_filename(db, "main");
-	if (sqlite3_open_v2(file && *file ? file : path, &side, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
-	    SQLITE_OK) {
-		ct_err_set(err, CT_E_SYSTEM, path, 0, "cannot open the index: %s",
-			   side ? sqlite3_errmsg(side) : "out of memory");
-		sqlite3_close_v2(side);
-		return -1;
-	}
-	sqlite3_busy_timeout(side, 10000);
-	int rc = exec(side,
-		      "PRAGMA synchronous = NORMAL; PRAGMA temp_store = FILE; PRAGMA cache_size = -1024;"
-		      " PRAGMA wal_autocheckpoint = 0;",
-		      path, err);
-	if (rc == 0 && (rc = exec(side, sql, path, err)) < 0)
-		sqlite3_exec(side, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_close_v2(side);
+	bool outside = sqlite3_get_autocommit(db);
+	int rc = exec(db, "PRAGMA cache_size = -1024; PRAGMA wal_autocheckpoint = 0;", path, err);
+	if (rc == 0 && (rc = exec(db, sql, path, err)) < 0 && outside && !sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	if (exec(db, WRITER_PRAGMAS, path, rc < 0 ? NULL : err) < 0)
+		rc = -1;
 	return rc;
 }
 
-/* See ct_checkpointer_start.  The connections that write pages (the
- * sorting connection, exec_sorting) do not checkpoint themselves while it
- * runs: each commit would wait for the copy and its fsync. */
+/* See ct_checkpointer_start.  Index builds (exec_sorting) do not
+ * checkpoint themselves while it runs: each commit would wait for the
+ * copy and its fsync. */
 struct ct_checkpointer {
 	pthread_t thread;
 	pthread_mutex_t mu;
@@ -1438,28 +1429,18 @@ static void fset_put(struct fslot *tab, size_t cap, uint32_t tag, uint32_t id)
 	tab[j] = (struct fslot){.tag = tag, .id = id};
 }
 
-/* Builds an index on the writer's connection, inside its transaction
- * (one file overflowed an in-memory set: see struct flowset, struct
- * eidset), with a small page cache meanwhile: the sorter keeps runs of
- * that size in memory and the rest in temporary files. */
-static int create_index_now(struct ct_writer *w, const char *sql, struct ct_err *err)
-{
-	if (exec(w->db, "PRAGMA cache_size = -4096", w->idx->path, err) < 0)
-		return -1;
-	int rc = exec(w->db, sql, w->idx->path, err);
-	if (exec(w->db, "PRAGMA cache_size = -40960", w->idx->path, rc < 0 ? NULL : err) < 0)
-		rc = -1;
-	return rc;
-}
+static int eid_drop(struct ct_writer *w, struct ct_err *err);
 
-/* Leaves memory for the flow_dkey index (the set is full, or a row id
- * does not fit in a slot). */
+/* Leaves memory for the flow_dkey index, built now: after a commit (the
+ * set reached FSET_SOFT), or inside the transaction (it is full, or a row
+ * id does not fit in a slot). */
 static int fset_drop(struct ct_writer *w, struct ct_err *err)
 {
 	free(w->fset.tab);
 	w->fset.tab = NULL;
 	w->fset.on = false;
-	return create_index_now(w, "CREATE UNIQUE INDEX IF NOT EXISTS flow_dkey ON flow_rows(dkey)", err);
+	return exec_sorting(w->db, "CREATE UNIQUE INDEX IF NOT EXISTS flow_dkey ON flow_rows(dkey)", w->idx->path,
+			    err);
 }
 
 /* Records the row just inserted with dkey. */
@@ -1958,22 +1939,10 @@ int ct_writer_commit(struct ct_writer *w, struct ct_err *err)
 		return sql_err(w, err);
 	w->in_tx = false;
 	w->pending = 0;
-	if (w->fset.on && w->fset.n >= FSET_SOFT) { /* see struct flowset */
-		free(w->fset.tab);
-		w->fset.tab = NULL;
-		w->fset.on = false;
-		return exec_sorting(w->db, "CREATE UNIQUE INDEX IF NOT EXISTS flow_dkey ON flow_rows(dkey)",
-				    w->idx->path, err);
-	}
-	if (w->eids.state == 1 && !w->eids.indexed && w->eids.n >= EID_SOFT) {
-		free(w->eids.tab);
-		w->eids.tab = NULL;
-		w->eids.cap = w->eids.n = 0;
-		w->eids.state = -1;
-		w->eids.indexed = true;
-		return exec_sorting(w->db, "CREATE INDEX IF NOT EXISTS ev_event_id ON ev(event_id)", w->idx->path,
-				    err);
-	}
+	if (w->fset.on && w->fset.n >= FSET_SOFT) /* see struct flowset */
+		return fset_drop(w, err);
+	if (w->eids.state == 1 && !w->eids.indexed && w->eids.n >= EID_SOFT) /* and struct eidset */
+		return eid_drop(w, err);
 	return 0;
 }
 
@@ -2106,7 +2075,9 @@ static uint32_t eid_tag(const void *p, size_t n)
 	return (uint32_t)(ct_hash64(p, n, 0x6a09e667f3bcc909ULL) >> 32);
 }
 
-/* Leaves the set for ev_event_id: built now if a first load put it off. */
+/* Leaves the set for ev_event_id, built now if a first load put it off:
+ * after a commit (the set reached EID_SOFT), or inside the transaction
+ * (it is full, or a row id does not fit in a slot). */
 static int eid_drop(struct ct_writer *w, struct ct_err *err)
 {
 	struct eidset *s = &w->eids;
@@ -2117,7 +2088,7 @@ static int eid_drop(struct ct_writer *w, struct ct_err *err)
 	if (s->indexed)
 		return 0;
 	s->indexed = true;
-	return create_index_now(w, "CREATE INDEX IF NOT EXISTS ev_event_id ON ev(event_id)", err);
+	return exec_sorting(w->db, "CREATE INDEX IF NOT EXISTS ev_event_id ON ev(event_id)", w->idx->path, err);
 }
 
 /* Records row id under tag. */
