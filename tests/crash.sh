@@ -6,12 +6,8 @@
 set -u
 : "${CTSCAN:?}"
 here=$(cd "$(dirname "$0")" && pwd)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export LC_ALL=C TZ=UTC NO_COLOR=1
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+# shellcheck source=tests/sh-lib.sh
+. "$here/sh-lib.sh"
 
 "$here/gen-corpus.sh" "$work/corpus" 60 2500 7
 expect=150000

@@ -16,12 +16,8 @@ set -u
 : "${CTSCAN:?set CTSCAN to the ctscan binary}"
 n=${1:-2300000}
 here=$(cd "$(dirname "$0")" && pwd)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export LC_ALL=C TZ=UTC NO_COLOR=1
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+# shellcheck source=tests/sh-lib.sh
+. "$here/sh-lib.sh"
 
 files=$(((n + 4999) / 5000))
 n=$((files * 5000))
