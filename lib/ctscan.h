@@ -78,7 +78,7 @@ int64_t ct_time_now_ms(void);
 
 /* ---- the index ---- */
 
-#define CT_SCHEMA_VERSION 2
+#define CT_SCHEMA_VERSION 3
 
 enum ct_open_flags {
 	CT_OPEN_READONLY = 0,
@@ -154,8 +154,9 @@ int ct_ingest(struct ct_index *idx, const char *const *paths, size_t npaths,
  *   ts_ms(text)                ISO-8601 text to milliseconds
  * and, by ct_index_open itself (lib/store.c):
  *   ct_record(blk, off, len)   the verbatim record (cached block inflate)
- *   ct_event_key(event_id)     the stored form of an event id: use
- *                              "ev.event_id = ct_event_key(?)" for an
+ *   ct_event_eid(event_id)     the stored form of an event id, two
+ *   ct_event_key(event_id)     columns: "ev.eid = ct_event_eid(?) AND
+ *                              ev.event_id = ct_event_key(?)" is an
  *                              index lookup by event id
  *   sqlar_uncompress(data, n)  as in the sqlite3 shell
  */

@@ -54,6 +54,7 @@ static const char schema_sql[] =
 	"  ts INTEGER NOT NULL,\n"
 	"  ename INTEGER NOT NULL,\n"
 	"  esrc INTEGER NOT NULL,\n"
+	"  eid INTEGER,\n"
 	"  event_id,\n"
 	"  dkey INTEGER,\n"
 	"  src INTEGER NOT NULL,\n"
@@ -111,7 +112,7 @@ static const char schema_sql[] =
  * them up to date row by row); meta 'indexes' = 'pending' marks the time
  * in between, so an interrupted load gets them on the next open. */
 static const char *const pivot_indexes[][3] = {
-	{"ev", "ev_event_id", "ev(event_id)"},
+	{"ev", "ev_event_id", "ev(eid)"},
 	{"ev", "ev_ts", "ev(ts)"},
 	{"ev", "ev_name", "ev(ename, ts)"},
 	{"ev", "ev_source", "ev(esrc)"},
@@ -134,10 +135,10 @@ static const char *const events_cols[][2] = {
 	{"id", "e.id"},
 	{"event_time", "strftime('%Y-%m-%dT%H:%M:%fZ', e.ts / 1000.0, 'unixepoch')"},
 	{"event_ts", "e.ts"},
-	/* a canonical UUID is kept as 16 bytes (see ct_event_key) */
-	{"event_id", "CASE WHEN typeof(e.event_id) = 'blob' THEN lower(substr(hex(e.event_id), 1, 8) || '-' ||"
-		     " substr(hex(e.event_id), 9, 4) || '-' || substr(hex(e.event_id), 13, 4) || '-' ||"
-		     " substr(hex(e.event_id), 17, 4) || '-' || substr(hex(e.event_id), 21)) ELSE e.event_id END"},
+	/* a canonical UUID is kept as two integers (see ct_event_key_make) */
+	{"event_id", "CASE WHEN typeof(e.event_id) = 'integer' THEN printf('%08x-%04x-%04x-%04x-%012x',"
+		     " (e.eid >> 32) & 4294967295, (e.eid >> 16) & 65535, e.eid & 65535,"
+		     " (e.event_id >> 48) & 65535, e.event_id & 281474976710655) ELSE e.event_id END"},
 	{"event_version", "ver.s"},
 	{"event_source", "es.s"},
 	{"event_name", "en.s"},
@@ -256,10 +257,46 @@ int ct_event_key_pack(const char *s, size_t len, unsigned char out[16])
 	return 16;
 }
 
-/* ct_event_key(text): the stored form of an event id, for lookups on
- * ev.event_id (an index lookup, unlike events.event_id = ?).  A UUID in
- * capitals gives the same key as in lower case, as CloudTrail writes it;
- * an id kept as text is matched with `event_id IN (ct_event_key(?), ?)`. */
+static int64_t be64(const unsigned char *b)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | b[i];
+	return (int64_t)v;
+}
+
+int ct_event_key_make(const char *s, size_t len, int64_t *ret_eid, int64_t *ret_lo)
+{
+	unsigned char b[16];
+	if (ct_event_key_pack(s, len, b) == 16) {
+		*ret_eid = be64(b);
+		*ret_lo = be64(b + 8);
+		return 1;
+	}
+	*ret_eid = (int64_t)ct_hash64(s, len, 0x8ebc6af09c88c6e3ULL);
+	*ret_lo = 0;
+	return 0;
+}
+
+void ct_event_key_text(int64_t eid, int64_t lo, char out[37])
+{
+	static const char hx[] = "0123456789abcdef";
+	char *p = out;
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			*p++ = '-';
+		unsigned byte = (unsigned)(((uint64_t)(i < 8 ? eid : lo) >> (56 - 8 * (i & 7))) & 0xff);
+		*p++ = hx[byte >> 4];
+		*p++ = hx[byte & 15];
+	}
+	*p = 0;
+}
+
+/* ct_event_eid(text) and ct_event_key(text): the two columns an event id
+ * is kept in, ev.eid (indexed) and ev.event_id, for a lookup by event id:
+ * `eid = ct_event_eid(?) AND event_id = ct_event_key(?)` (an index
+ * lookup, unlike events.event_id = ?).  A UUID in capitals gives the same
+ * key as in lower case, as CloudTrail writes it. */
 static void fn_event_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	(void)argc;
@@ -267,15 +304,21 @@ static void fn_event_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	if (!s)
 		return;
 	size_t len = (size_t)sqlite3_value_bytes(argv[0]);
-	unsigned char b[16];
 	char low[36];
+	const char *k = s;
 	if (len == 36) { /* an id typed or pasted in capitals finds the same event */
 		for (size_t i = 0; i < 36; i++)
 			low[i] = (char)(s[i] >= 'A' && s[i] <= 'F' ? s[i] - 'A' + 'a' : s[i]);
-		s = low;
+		k = low;
 	}
-	if (ct_event_key_pack(s, len, b) == 16)
-		sqlite3_result_blob(ctx, b, 16, SQLITE_TRANSIENT);
+	int64_t eid, lo;
+	bool packed = len == 36 && ct_event_key_make(k, len, &eid, &lo);
+	if (!packed)
+		ct_event_key_make(s, len, &eid, &lo);
+	if (sqlite3_user_data(ctx))
+		sqlite3_result_int64(ctx, eid);
+	else if (packed)
+		sqlite3_result_int64(ctx, lo);
 	else
 		sqlite3_result_text(ctx, s, (int)len, SQLITE_TRANSIENT);
 }
@@ -446,6 +489,10 @@ int ct_store_register_functions(sqlite3 *db)
 	if (rc == SQLITE_OK)
 		rc = sqlite3_create_function_v2(db, "ct_event_key", 1,
 						SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+						fn_event_key, NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function_v2(db, "ct_event_eid", 1,
+						SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, (void *)1,
 						fn_event_key, NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_create_function_v2(db, "sqlar_uncompress", 2,
@@ -1683,10 +1730,10 @@ int ct_writer_new(struct ct_index *idx, bool threaded, struct ct_writer **ret, s
 		 "INSERT INTO ev(ts, ename, esrc, event_id, dkey, src, ord, blk, boff, blen,"
 		 " ver, region, ip, ua, ecode, emsg, acct, etype, ecat, vpce, itype, iarn, ipid, iacct,"
 		 " akey, uname, sitype, siarn, siname, screated, invby, srcid, ro, mgmt, mfa, console,"
-		 " detail, link)"
-		 " VALUES(?,?,?,?,?,?,?,?,?,?, ?,?,?,?,?,?,?,?,?,?, ?,?,?,?,?,?,?,?,?,?, ?,?,?,?,?,?, ?,?)",
+		 " detail, link, eid)"
+		 " VALUES(?,?,?,?,?,?,?,?,?,?, ?,?,?,?,?,?,?,?,?,?, ?,?,?,?,?,?,?,?,?,?, ?,?,?,?,?,?, ?,?,?)",
 		 &w->ins_ev, err) < 0 ||
-	    prep(w, "SELECT acct FROM ev WHERE event_id = ?", &w->dup_eid, err) < 0 ||
+	    prep(w, "SELECT acct FROM ev WHERE eid = ?1 AND event_id = ?2", &w->dup_eid, err) < 0 ||
 	    prep(w, "SELECT 1 FROM ev WHERE dkey = ?", &w->dup_key, err) < 0 ||
 	    prep(w, "INSERT INTO blocks(id, size, data) VALUES(?, ?, ?)", &w->ins_blk, err) < 0 ||
 	    prep(w,
@@ -2070,9 +2117,9 @@ static const signed char ef_col[CT_EF_COUNT] = {
 	[CT_EF_SOURCE_IDENTITY] = 32,
 };
 
-static uint32_t eid_tag(const void *p, size_t n)
+static uint32_t eid_tag(int64_t eid)
 {
-	return (uint32_t)(ct_hash64(p, n, 0x6a09e667f3bcc909ULL) >> 32);
+	return (uint32_t)(((uint64_t)eid * 0x9e3779b97f4a7c15ULL) >> 32);
 }
 
 /* Leaves the set for ev_event_id, built now if a first load put it off:
@@ -2088,7 +2135,9 @@ static int eid_drop(struct ct_writer *w, struct ct_err *err)
 	if (s->indexed)
 		return 0;
 	s->indexed = true;
-	return exec_sorting(w->db, "CREATE INDEX IF NOT EXISTS ev_event_id ON ev(event_id)", w->idx->path, err);
+	char sql[128];
+	snprintf(sql, sizeof(sql), "CREATE INDEX IF NOT EXISTS %s ON %s", pivot_indexes[0][1], pivot_indexes[0][2]);
+	return exec_sorting(w->db, sql, w->idx->path, err);
 }
 
 /* Records row id under tag. */
@@ -2126,16 +2175,13 @@ static int eid_load(struct ct_writer *w, struct ct_err *err)
 		return sql_err(w, err);
 	s->indexed = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
-	if (!s->get && prep(w, "SELECT event_id, acct FROM ev WHERE id = ?", &s->get, err) < 0)
+	if (!s->get && prep(w, "SELECT eid, event_id, acct FROM ev WHERE id = ?", &s->get, err) < 0)
 		return -1;
-	if (sqlite3_prepare_v2(w->db, "SELECT id, event_id FROM ev WHERE event_id IS NOT NULL", -1, &st, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_prepare_v2(w->db, "SELECT id, eid FROM ev WHERE eid IS NOT NULL", -1, &st, NULL) != SQLITE_OK)
 		return sql_err(w, err);
 	int rc = SQLITE_DONE;
 	while (s->state == 1 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const void *p = sqlite3_column_type(st, 1) == SQLITE_BLOB ? sqlite3_column_blob(st, 1)
-									   : (const void *)sqlite3_column_text(st, 1);
-		uint32_t tag = eid_tag(p, (size_t)sqlite3_column_bytes(st, 1));
+		uint32_t tag = eid_tag(sqlite3_column_int64(st, 1));
 		if (eid_add(w, tag, sqlite3_column_int64(st, 0), err) < 0) {
 			sqlite3_finalize(st);
 			return -1;
@@ -2147,26 +2193,30 @@ static int eid_load(struct ct_writer *w, struct ct_err *err)
 	return 0;
 }
 
-/* Whether the row id holds the event id (key: 16 packed bytes, or the
- * text when it is not a canonical UUID) for account acct. */
-static int eid_find(struct ct_writer *w, uint32_t tag, const void *key, size_t klen, bool packed, int64_t acct,
+/* Whether the row id holds the event id (see ct_event_key_make: the
+ * UUID's second half, or the text) for account acct. */
+static int eid_find(struct ct_writer *w, const struct ct_event_prep *prep, const struct ct_str *text, int64_t acct,
 		    struct ct_err *err)
 {
 	struct eidset *s = &w->eids;
+	uint32_t tag = prep->tag;
 	for (size_t j = tag & (s->cap - 1); s->cap && s->tab[j].id; j = (j + 1) & (s->cap - 1)) {
 		if (s->tab[j].tag != tag)
 			continue;
 		sqlite3_bind_int64(s->get, 1, s->tab[j].id);
 		int r = sqlite3_step(s->get);
 		bool same = false;
-		if (r == SQLITE_ROW) {
-			int t = sqlite3_column_type(s->get, 0);
-			const void *p = t == SQLITE_BLOB ? sqlite3_column_blob(s->get, 0)
-							  : (const void *)sqlite3_column_text(s->get, 0);
-			bool null = sqlite3_column_type(s->get, 1) == SQLITE_NULL;
-			same = (t == SQLITE_BLOB) == packed && (size_t)sqlite3_column_bytes(s->get, 0) == klen && p &&
-			       memcmp(p, key, klen) == 0 &&
-			       ((null && acct == 0) || (!null && sqlite3_column_int64(s->get, 1) == acct));
+		if (r == SQLITE_ROW && sqlite3_column_int64(s->get, 0) == prep->eid) {
+			int t = sqlite3_column_type(s->get, 1);
+			bool null = sqlite3_column_type(s->get, 2) == SQLITE_NULL;
+			if (prep->packed)
+				same = t == SQLITE_INTEGER && sqlite3_column_int64(s->get, 1) == prep->lo;
+			else if (t == SQLITE_TEXT) {
+				const unsigned char *p = sqlite3_column_text(s->get, 1);
+				same = p && (size_t)sqlite3_column_bytes(s->get, 1) == text->len &&
+				       memcmp(p, text->s, text->len) == 0;
+			}
+			same = same && ((null && acct == 0) || (!null && sqlite3_column_int64(s->get, 2) == acct));
 		}
 		sqlite3_reset(s->get);
 		/* SQLITE_DONE: a row of a rolled-back transaction, or gone */
@@ -2180,22 +2230,21 @@ static int eid_find(struct ct_writer *w, uint32_t tag, const void *key, size_t k
 
 /* 1 when the event is in the index already, 0 when new (tag: its id's,
  * from ct_event_prep; *ret_dkey: the key of an event without an id). */
-static int is_dup(struct ct_writer *w, const struct ct_event *ev, const unsigned char *key, bool packed,
-		  int64_t acct, uint32_t tag, uint64_t *ret_dkey, struct ct_err *err)
+static int is_dup(struct ct_writer *w, const struct ct_event *ev, const struct ct_event_prep *prep, int64_t acct,
+		  uint64_t *ret_dkey, struct ct_err *err)
 {
 	const struct ct_str *eid = &ev->f[CT_EF_EVENT_ID];
 	int rc, dup = 0;
 	if (eid->s) {
-		const void *k = packed ? (const void *)key : (const void *)eid->s;
-		size_t klen = packed ? 16 : eid->len;
 		if (w->eids.state == 0 && eid_load(w, err) < 0)
 			return -1;
 		if (w->eids.state == 1)
-			return eid_find(w, tag, k, klen, packed, acct, err);
-		if (packed)
-			sqlite3_bind_blob(w->dup_eid, 1, key, 16, SQLITE_STATIC);
+			return eid_find(w, prep, eid, acct, err);
+		sqlite3_bind_int64(w->dup_eid, 1, prep->eid);
+		if (prep->packed)
+			sqlite3_bind_int64(w->dup_eid, 2, prep->lo);
 		else
-			sqlite3_bind_text(w->dup_eid, 1, eid->s, (int)eid->len, SQLITE_STATIC);
+			sqlite3_bind_text(w->dup_eid, 2, eid->s, (int)eid->len, SQLITE_STATIC);
 		while ((rc = sqlite3_step(w->dup_eid)) == SQLITE_ROW) {
 			bool null = sqlite3_column_type(w->dup_eid, 0) == SQLITE_NULL;
 			if ((null && acct == 0) || (!null && sqlite3_column_int64(w->dup_eid, 0) == acct)) {
@@ -2225,8 +2274,9 @@ void ct_event_prep(const struct ct_event *ev, const struct ct_str *detail, struc
 		out->fh[i] = ev->f[i].s ? ct_hash64(ev->f[i].s, ev->f[i].len, DICT_SEED) : 0;
 	out->dh = detail->len ? ct_hash64(detail->s, detail->len, DICT_SEED) : 0;
 	const struct ct_str *eid = &ev->f[CT_EF_EVENT_ID];
-	out->packed = eid->s && ct_event_key_pack(eid->s, eid->len, out->key) == 16;
-	out->tag = !eid->s ? 0 : out->packed ? eid_tag(out->key, 16) : eid_tag(eid->s, eid->len);
+	out->eid = out->lo = 0;
+	out->packed = eid->s && ct_event_key_make(eid->s, eid->len, &out->eid, &out->lo);
+	out->tag = eid->s ? eid_tag(out->eid) : 0;
 }
 
 void ct_writer_prefetch(const struct ct_writer *w, const struct ct_event_prep *prep)
@@ -2255,11 +2305,8 @@ int ct_writer_event(struct ct_writer *w, int64_t source_id, const struct ct_even
 			return -1;
 	}
 	uint64_t dkey = 0;
-	uint32_t tag = prep->tag;
-	const unsigned char *key = prep->key;
 	const struct ct_str *eid = &ev->f[CT_EF_EVENT_ID];
-	bool packed = prep->packed;
-	int dup = is_dup(w, ev, key, packed, ids[CT_EF_RECIPIENT_ACCOUNT], tag, &dkey, err);
+	int dup = is_dup(w, ev, prep, ids[CT_EF_RECIPIENT_ACCOUNT], &dkey, err);
 	if (dup < 0)
 		return -1;
 	*ret_dup = dup;
@@ -2284,12 +2331,16 @@ int ct_writer_event(struct ct_writer *w, int64_t source_id, const struct ct_even
 	sqlite3_bind_int64(st, 1, ev->ts);
 	sqlite3_bind_int64(st, 2, ename);
 	sqlite3_bind_int64(st, 3, esrc);
-	if (!eid->s)
+	if (!eid->s) {
 		sqlite3_bind_null(st, 4);
-	else if (packed)
-		sqlite3_bind_blob(st, 4, key, 16, SQLITE_STATIC);
-	else
-		sqlite3_bind_text(st, 4, eid->s, (int)eid->len, SQLITE_STATIC);
+		sqlite3_bind_null(st, 39);
+	} else {
+		if (prep->packed)
+			sqlite3_bind_int64(st, 4, prep->lo);
+		else
+			sqlite3_bind_text(st, 4, eid->s, (int)eid->len, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 39, prep->eid);
+	}
 	if (dkey)
 		sqlite3_bind_int64(st, 5, (int64_t)dkey);
 	else
@@ -2329,6 +2380,6 @@ int ct_writer_event(struct ct_writer *w, int64_t source_id, const struct ct_even
 	if (rc != SQLITE_DONE)
 		return sql_err(w, err);
 	if (eid->s && w->eids.state == 1)
-		return eid_add(w, tag, sqlite3_last_insert_rowid(w->db), err);
+		return eid_add(w, prep->tag, sqlite3_last_insert_rowid(w->db), err);
 	return 0;
 }

@@ -72,8 +72,8 @@ int ct_writer_source_finish(struct ct_writer *w, int64_t id, const struct ct_sou
 struct ct_event_prep {
 	uint64_t fh[CT_EF_COUNT]; /* 0 for a field that is absent */
 	uint64_t dh;
-	unsigned char key[16];
-	bool packed; /* key holds the event id (a canonical UUID) */
+	int64_t eid, lo; /* see ct_event_key_make */
+	bool packed;     /* the event id is a canonical UUID */
 	uint32_t tag;
 };
 void ct_event_prep(const struct ct_event *ev, const struct ct_str *detail, struct ct_event_prep *out);
@@ -118,9 +118,16 @@ struct ct_checkpointer;
 struct ct_checkpointer *ct_checkpointer_start(struct ct_index *idx);
 void ct_checkpointer_stop(struct ct_checkpointer *c);
 
-/* Packs a lowercase canonical UUID event id into 16 bytes (returns 16),
- * the form ev.event_id keeps; returns 0 for any other id (kept as text). */
+/* Packs a lowercase canonical UUID event id into 16 bytes (returns 16);
+ * returns 0 for any other id. */
 int ct_event_key_pack(const char *s, size_t len, unsigned char out[16]);
+/* The columns an event id is kept in: ev.eid, the indexed 64-bit key, is
+ * the first half of a canonical UUID (lower case), else a hash of the id;
+ * ev.event_id is the UUID's second half (*ret_lo), else the id's text.
+ * Returns 1 for a UUID, 0 for an id kept as text. */
+int ct_event_key_make(const char *s, size_t len, int64_t *ret_eid, int64_t *ret_lo);
+/* The UUID text of a packed event id. */
+void ct_event_key_text(int64_t eid, int64_t lo, char out[37]);
 
 /* Looks up a source by content hash; returns 1 and the path when known. */
 int ct_store_source_known(sqlite3 *db, const char *sha256, char **ret_path, struct ct_err *err);

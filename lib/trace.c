@@ -728,23 +728,14 @@ static const char *lookup_id(struct ct_trace *t, struct idmap *m, const char *ta
 
 static const char ev_select[] =
 	"SELECT e.id, e.ts, e.ename, e.esrc, e.event_id, e.akey, e.iarn, e.itype, e.uname, e.ip, e.ecode, e.acct,"
-	" e.siarn, e.siname, e.invby, e.ipid, e.emsg, e.detail, e.link FROM ev e";
+	" e.siarn, e.siname, e.invby, e.ipid, e.emsg, e.detail, e.link, e.eid FROM ev e";
 
-/* ev.event_id holds a canonical UUID as 16 bytes (ct_event_key): the
- * text again, as the events view shows it */
-static const char *event_id_text(sqlite3_stmt *st, int c, char out[40])
+/* ev keeps a canonical UUID as two integers (ct_event_key_make): the
+ * text again, as the events view shows it (c: event_id, eid_col: eid) */
+static const char *event_id_text(sqlite3_stmt *st, int c, int eid_col, char out[40])
 {
-	if (sqlite3_column_type(st, c) == SQLITE_BLOB && sqlite3_column_bytes(st, c) == 16) {
-		const unsigned char *b = sqlite3_column_blob(st, c);
-		static const char hx[] = "0123456789abcdef";
-		char *p = out;
-		for (int i = 0; i < 16; i++) {
-			if (i == 4 || i == 6 || i == 8 || i == 10)
-				*p++ = '-';
-			*p++ = hx[b[i] >> 4];
-			*p++ = hx[b[i] & 15];
-		}
-		*p = 0;
+	if (sqlite3_column_type(st, c) == SQLITE_INTEGER) {
+		ct_event_key_text(sqlite3_column_int64(st, eid_col), sqlite3_column_int64(st, c), out);
 		return out;
 	}
 	return col(st, c);
@@ -757,7 +748,7 @@ static int evrow_read(struct ct_trace *t, sqlite3_stmt *st, struct evrow *r)
 	r->ts = sqlite3_column_int64(st, 1);
 	r->name = lookup_id(t, &t->names, "names", st, 2);
 	r->source = lookup_id(t, &t->names, "names", st, 3);
-	r->event_id = event_id_text(st, 4, r->eid);
+	r->event_id = event_id_text(st, 4, 19, r->eid);
 	r->akey = lookup_id(t, &t->strs, "strs", st, 5);
 	r->iarn = lookup_id(t, &t->strs, "strs", st, 6);
 	r->itype = lookup_id(t, &t->strs, "strs", st, 7);
@@ -1836,7 +1827,8 @@ static int process_item(struct ct_trace *t, struct item *it)
 	case IT_KEY:
 		return run_events(t, it, "e.akey = (SELECT id FROM strs WHERE s = ?1)", it->value, t->since, t->until);
 	case IT_EVENT:
-		return run_events(t, it, "e.event_id IN (ct_event_key(?1), ?1)", it->value, INT64_MIN, INT64_MAX);
+		return run_events(t, it, "e.eid = ct_event_eid(?1) AND e.event_id = ct_event_key(?1)", it->value,
+				  INT64_MIN, INT64_MAX);
 	case IT_ARN:
 		return run_events(t, it, "e.iarn = (SELECT id FROM strs WHERE s = ?1)", it->value,
 				  CT_MAX(t->since, it->from), t->until);
@@ -2089,7 +2081,8 @@ static int start(struct ct_trace *t)
 		sqlite3_stmt *st;
 		if (sqlite3_prepare_v2(t->db,
 				       "SELECT akey.s, iarn.s FROM ev e LEFT JOIN strs akey ON akey.id = e.akey"
-				       " LEFT JOIN strs iarn ON iarn.id = e.iarn WHERE e.event_id IN (ct_event_key(?1), ?1) ORDER BY e.id LIMIT 1",
+				       " LEFT JOIN strs iarn ON iarn.id = e.iarn WHERE e.eid = ct_event_eid(?1)"
+				       " AND e.event_id = ct_event_key(?1) ORDER BY e.id LIMIT 1",
 				       -1, &st, NULL) != SQLITE_OK)
 			return sql_fail(t, "event");
 		sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC);

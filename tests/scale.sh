@@ -42,7 +42,7 @@ load() {
 	[ -n "$rss" ] && [ "$rss" -lt 262144 ] && ok || bad "$2: peak RSS ${rss:-?} KiB is over 256 MiB"
 	[ "$added" = "$n" ] && ok || bad "$2: $added events added, expected $n"
 	[ "$dups" = "$3" ] && ok || bad "$2: $dups duplicates, expected $3"
-	local q="SELECT count(*) = count(DISTINCT event_id), (SELECT count(*) FROM sqlite_schema WHERE name = 'ev_event_id') FROM ev"
+	local q="SELECT count(*) = count(DISTINCT event_id), (SELECT count(*) FROM sqlite_schema WHERE name = 'ev_event_id') FROM events"
 	local r
 	r=$("$CTSCAN" sql -d "$1" -o tsv "$q" | tail -1)
 	[ "$r" = "$(printf '1\t1')" ] && ok || bad "$2: distinct ids and the index: '$r'"

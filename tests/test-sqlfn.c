@@ -3,6 +3,7 @@
 
 #include "check.h"
 #include "sqlfn.h"
+#include "store.h"
 #include "util.h"
 
 static sqlite3 *db;
@@ -300,6 +301,42 @@ static void test_flags(void)
 	exec("DROP TABLE e");
 }
 
+/* an event id in two columns: ct_event_eid (the indexed half) and
+ * ct_event_key, from SQL and from C */
+static void test_event_key(void)
+{
+	CHECK_INT(ct_store_register_functions(db), SQLITE_OK);
+	/* the first half of a UUID, signed; capitals find the same id */
+	CHECK_STR(q("SELECT printf('%x', ct_event_eid('f3e2d1c0-b0a0-4f9e-8d7c-00ff00ff00ff'))"), "f3e2d1c0b0a04f9e");
+	CHECK_STR(q("SELECT ct_event_eid('F3E2D1C0-B0A0-4F9E-8D7C-00FF00FF00FF') < 0"), "1");
+	CHECK_STR(q("SELECT ct_event_eid('F3E2D1C0-B0A0-4F9E-8D7C-00FF00FF00FF') ="
+		    " ct_event_eid('f3e2d1c0-b0a0-4f9e-8d7c-00ff00ff00ff')"),
+		  "1");
+	CHECK_STR(q("SELECT printf('%x', ct_event_key('f3e2d1c0-b0a0-4f9e-8d7c-00ff00ff00ff'))"), "8d7c00ff00ff00ff");
+	CHECK_STR(q("SELECT typeof(ct_event_key('0a6f5d2e-1111-4a3b-9c8d-000000000004'))"), "integer");
+	/* any other id is kept as its text (in its own case), keyed by a hash */
+	CHECK_STR(q("SELECT ct_event_key('ev-00001') || ' ' || typeof(ct_event_eid('ev-00001'))"), "ev-00001 integer");
+	CHECK_STR(q("SELECT ct_event_eid('ev-00001') = ct_event_eid('ev-00002')"), "0");
+	CHECK_STR(q("SELECT ct_event_key('0A6F5D2E-1111-4A3B-9C8D-00000000000G')"), "0A6F5D2E-1111-4A3B-9C8D-00000000000G");
+	CHECK_STR(q("SELECT ct_event_key('0a6f5d2e-1111-4a3b-9c8d-0000000000')"), "0a6f5d2e-1111-4a3b-9c8d-0000000000");
+	CHECK_STR(q("SELECT ct_event_eid(NULL) IS NULL AND ct_event_key(NULL) IS NULL"), "1");
+
+	/* C: both halves back to the text, at the edges of the range */
+	static const char *const ids[] = {"00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff",
+					  "80000000-0000-0000-8000-000000000000", "7fffffff-ffff-ffff-7fff-ffffffffffff",
+					  "0a6f5d2e-1111-4a3b-9c8d-000000000004"};
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		int64_t eid, lo;
+		char text[37];
+		CHECK_INT(ct_event_key_make(ids[i], 36, &eid, &lo), 1);
+		ct_event_key_text(eid, lo, text);
+		CHECK_STR(text, ids[i]);
+	}
+	int64_t eid, lo;
+	CHECK_INT(ct_event_key_make("ev-00001", 8, &eid, &lo), 0);
+	CHECK_INT(ct_event_key_make("0A6F5D2E-1111-4A3B-9C8D-000000000004", 36, &eid, &lo), 0);
+}
+
 int main(void)
 {
 	struct ct_err err = {0};
@@ -311,6 +348,7 @@ int main(void)
 	test_ip();
 	test_time();
 	test_flags();
+	test_event_key();
 	sqlite3_close(db);
 
 	/* registering twice on one connection replaces the functions cleanly */

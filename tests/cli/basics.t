@@ -83,10 +83,10 @@ $ for c in ingest info show timeline sql summary trace verify custody detect rul
 
 # an index of another schema version is refused with what to do (the
 # version is the big-endian word at offset 60 of the SQLite header)
-$ ctscan ingest -q -d old.db "$TESTDATA/cloudtrail/array.json" 2>/dev/null && printf '\000\000\000\001' | dd of=old.db bs=1 seek=60 conv=notrunc 2>/dev/null && ctscan info -d old.db
+$ ctscan ingest -q -d old.db "$TESTDATA/cloudtrail/array.json" 2>/dev/null && printf '\000\000\000\002' | dd of=old.db bs=1 seek=60 conv=notrunc 2>/dev/null && ctscan info -d old.db
 ? 5
-! ctscan: 'old.db': index schema version 1 was made by an older ctscan (this one reads version 2): ingest the logs again into a new index
+! ctscan: 'old.db': index schema version 2 was made by an older ctscan (this one reads version 3): ingest the logs again into a new index
 
 $ printf '\000\000\000\143' | dd of=old.db bs=1 seek=60 conv=notrunc 2>/dev/null && ctscan timeline -d old.db
 ? 5
-! ctscan: 'old.db': index schema version 99 is newer than this ctscan supports (2): upgrade ctscan
+! ctscan: 'old.db': index schema version 99 is newer than this ctscan supports (3): upgrade ctscan

@@ -29,7 +29,7 @@ $ ctscan custody -x
 
 # ---- before any check: the totals, then one row per source ----
 $ ctscan custody -d case.db | cut -c1-60 | sed 's/ *$//'
->~ index:          case.db (* MB, schema version 2)
+>~ index:          case.db (* MB, schema version 3)
 > events:         5, 2024-03-01T00:01:31.000Z .. 2024-03-01T02
 > flows:          0
 > sources:        7 (4 ok, 0 partial, 0 truncated, 3 skipped)
@@ -78,7 +78,7 @@ $ gzip -dc case/AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/01/*T0125Z_* |
 $ ctscan custody -d case.db -o md | cut -c1-99
 > ## Chain of custody: case.db
 >
->~ - Index: case.db, * MB, schema version 2
+>~ - Index: case.db, * MB, schema version 3
 > - Events: 5, 2024-03-01T00:01:31.000Z .. 2024-03-01T02:01:31.000Z
 > - Flows: 0
 > - Sources: 7 (4 ok, 0 partial, 0 truncated, 3 skipped)
@@ -100,7 +100,7 @@ $ ctscan custody -d case.db -o md | grep -F '| 3 |'
 
 # ---- json: one object, "index" (the totals) and "sources" ----
 $ ctscan custody -d case.db -o json | sed -n '1p;2p;3p;$p' | cut -c1-200
->~ {"index":{"path":"case.db","size":*,"schema_version":2,"events":5,"first_event_time":"2024-03-01T00:01:31.000Z","last_event_time":"2024-03-01T02:01:31.000Z","flows":0,"first_flow_time":null,"last
+>~ {"index":{"path":"case.db","size":*,"schema_version":3,"events":5,"first_event_time":"2024-03-01T00:01:31.000Z","last_event_time":"2024-03-01T02:01:31.000Z","flows":0,"first_flow_time":null,"last
 > "sources":[
 > {"id":1,"path":"case/AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/01/111122223333_CloudTrail_us-east-1_20240301T0005Z_FxH00L0abcdefghi.json.gz","size":386,"sha256":"b0ac483e93216fff9bb05ddcb72238
 > }

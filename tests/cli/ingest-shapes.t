@@ -13,7 +13,7 @@ $ ctscan ingest -d shapes.db ct
 # 20 distinct events: records.json.gz repeats records.json, and one
 # lookup-events item repeats an S3 event (same eventID and account)
 $ ctscan info -d shapes.db | grep -E '^(events|sources|time range|schema)'
-> schema version: 2
+> schema version: 3
 > events:         20
 > sources:        14 (9 ok, 0 partial, 0 truncated, 5 skipped)
 > time range:     2024-03-12T09:00:01.000Z .. 2024-03-12T09:01:03.000Z

@@ -170,7 +170,7 @@ $ ctscan sql -d i.db -o csv 'PRAGMA journal_mode; PRAGMA user_version'
 > wal
 >
 > user_version
-> 2
+> 3
 
 $ ctscan sql -d i.db -o csv "SELECT name FROM pragma_table_info('strs')"
 > name
@@ -250,6 +250,21 @@ $ ctscan sql -d i.db -o csv "SELECT event_name, source_ip_address FROM events WH
 > ConsoleLogin,2001:db8:4f2a::17
 > GetTrailStatus,2001:db8:4f2a::17
 > DescribeTrails,2001:db8:4f2a::17
+
+# event ids: a UUID is kept as two integers (ev.eid, the indexed half,
+# and ev.event_id) and shown as its text again, whatever its first bit
+$ ctscan sql -d i.db -o tsv "SELECT count(*), sum(v.event_id = json_extract(v.raw, '$.eventID')), sum(v.event_id >= '8'), sum(typeof(e.event_id) = 'integer' AND e.eid < 0) FROM events v JOIN ev e ON e.id = v.id"
+> count(*)	sum(v.event_id = json_extract(v.raw, '$.eventID'))	sum(v.event_id >= '8')	sum(typeof(e.event_id) = 'integer' AND e.eid < 0)
+> 170	170	87	87
+
+# the lookup by id that ctscan show and trace make uses the index
+$ ctscan sql -d i.db -o tsv "EXPLAIN QUERY PLAN SELECT id FROM ev WHERE eid = ct_event_eid('C54275A5-4165-4E4B-A17A-8C2B67EE5149') AND event_id = ct_event_key('C54275A5-4165-4E4B-A17A-8C2B67EE5149')" | cut -f4
+> detail
+> SEARCH ev USING INDEX ev_event_id (eid=?)
+
+$ ctscan sql -d i.db -o tsv "SELECT event_name FROM events WHERE id IN (SELECT id FROM ev WHERE eid = ct_event_eid('C54275A5-4165-4E4B-A17A-8C2B67EE5149') AND event_id = ct_event_key('C54275A5-4165-4E4B-A17A-8C2B67EE5149'))"
+> event_name
+> DescribeInstances
 
 # ctscan show: one id, several, an unknown one (reported, exit 4, the
 # others still printed)
