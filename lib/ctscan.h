@@ -157,10 +157,19 @@ int ct_ingest(struct ct_index *idx, const char *const *paths, size_t npaths,
  *   ct_event_eid(event_id)     the stored form of an event id, two
  *   ct_event_key(event_id)     columns: "ev.eid = ct_event_eid(?) AND
  *                              ev.event_id = ct_event_key(?)" is an
- *                              index lookup by event id
+ *                              index lookup by event id as written
+ *                              (CT_EVENT_ID_MATCH also finds a UUID
+ *                              typed in capitals)
  *   sqlar_uncompress(data, n)  as in the sqlite3 shell
  */
 int ct_sqlfn_register(sqlite3 *db, struct ct_err *err);
+
+/* SQL that is true for the row of ev aliased E whose event id is ?1, as
+ * written or in lower case (CloudTrail writes UUIDs in lower case; an id
+ * kept as text in capitals is found as written): two index lookups. */
+#define CT_EVENT_ID_MATCH(E)                                                                                  \
+	"((" E ".eid = ct_event_eid(?1) AND " E ".event_id = ct_event_key(?1)) OR (" E                        \
+	".eid = ct_event_eid(lower(?1)) AND " E ".event_id = ct_event_key(lower(?1))))"
 
 /* ---- output (lib/output.c) ---- */
 

@@ -293,10 +293,8 @@ void ct_event_key_text(int64_t eid, int64_t lo, char out[37])
 }
 
 /* ct_event_eid(text) and ct_event_key(text): the two columns an event id
- * is kept in, ev.eid (indexed) and ev.event_id, for a lookup by event id:
- * `eid = ct_event_eid(?) AND event_id = ct_event_key(?)` (an index
- * lookup, unlike events.event_id = ?).  A UUID in capitals gives the same
- * key as in lower case, as CloudTrail writes it. */
+ * is kept in, ev.eid (indexed) and ev.event_id, for a lookup by event id
+ * as written (see CT_EVENT_ID_MATCH). */
 static void fn_event_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	(void)argc;
@@ -304,17 +302,8 @@ static void fn_event_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	if (!s)
 		return;
 	size_t len = (size_t)sqlite3_value_bytes(argv[0]);
-	char low[36];
-	const char *k = s;
-	if (len == 36) { /* an id typed or pasted in capitals finds the same event */
-		for (size_t i = 0; i < 36; i++)
-			low[i] = (char)(s[i] >= 'A' && s[i] <= 'F' ? s[i] - 'A' + 'a' : s[i]);
-		k = low;
-	}
 	int64_t eid, lo;
-	bool packed = len == 36 && ct_event_key_make(k, len, &eid, &lo);
-	if (!packed)
-		ct_event_key_make(s, len, &eid, &lo);
+	bool packed = ct_event_key_make(s, len, &eid, &lo);
 	if (sqlite3_user_data(ctx))
 		sqlite3_result_int64(ctx, eid);
 	else if (packed)

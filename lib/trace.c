@@ -1827,8 +1827,7 @@ static int process_item(struct ct_trace *t, struct item *it)
 	case IT_KEY:
 		return run_events(t, it, "e.akey = (SELECT id FROM strs WHERE s = ?1)", it->value, t->since, t->until);
 	case IT_EVENT:
-		return run_events(t, it, "e.eid = ct_event_eid(?1) AND e.event_id = ct_event_key(?1)", it->value,
-				  INT64_MIN, INT64_MAX);
+		return run_events(t, it, CT_EVENT_ID_MATCH("e"), it->value, INT64_MIN, INT64_MAX);
 	case IT_ARN:
 		return run_events(t, it, "e.iarn = (SELECT id FROM strs WHERE s = ?1)", it->value,
 				  CT_MAX(t->since, it->from), t->until);
@@ -2081,8 +2080,8 @@ static int start(struct ct_trace *t)
 		sqlite3_stmt *st;
 		if (sqlite3_prepare_v2(t->db,
 				       "SELECT akey.s, iarn.s FROM ev e LEFT JOIN strs akey ON akey.id = e.akey"
-				       " LEFT JOIN strs iarn ON iarn.id = e.iarn WHERE e.eid = ct_event_eid(?1)"
-				       " AND e.event_id = ct_event_key(?1) ORDER BY e.id LIMIT 1",
+				       " LEFT JOIN strs iarn ON iarn.id = e.iarn WHERE " CT_EVENT_ID_MATCH("e")
+				       " ORDER BY e.id LIMIT 1",
 				       -1, &st, NULL) != SQLITE_OK)
 			return sql_fail(t, "event");
 		sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC);

@@ -306,20 +306,47 @@ static void test_flags(void)
 static void test_event_key(void)
 {
 	CHECK_INT(ct_store_register_functions(db), SQLITE_OK);
-	/* the first half of a UUID, signed; capitals find the same id */
+	/* the first half of a lowercase UUID, signed, and the second half */
 	CHECK_STR(q("SELECT printf('%x', ct_event_eid('f3e2d1c0-b0a0-4f9e-8d7c-00ff00ff00ff'))"), "f3e2d1c0b0a04f9e");
-	CHECK_STR(q("SELECT ct_event_eid('F3E2D1C0-B0A0-4F9E-8D7C-00FF00FF00FF') < 0"), "1");
-	CHECK_STR(q("SELECT ct_event_eid('F3E2D1C0-B0A0-4F9E-8D7C-00FF00FF00FF') ="
-		    " ct_event_eid('f3e2d1c0-b0a0-4f9e-8d7c-00ff00ff00ff')"),
-		  "1");
+	CHECK_STR(q("SELECT ct_event_eid('f3e2d1c0-b0a0-4f9e-8d7c-00ff00ff00ff') < 0"), "1");
 	CHECK_STR(q("SELECT printf('%x', ct_event_key('f3e2d1c0-b0a0-4f9e-8d7c-00ff00ff00ff'))"), "8d7c00ff00ff00ff");
 	CHECK_STR(q("SELECT typeof(ct_event_key('0a6f5d2e-1111-4a3b-9c8d-000000000004'))"), "integer");
-	/* any other id is kept as its text (in its own case), keyed by a hash */
+	/* any other id, a UUID in capitals too, is kept as its text, keyed by
+	 * a hash */
 	CHECK_STR(q("SELECT ct_event_key('ev-00001') || ' ' || typeof(ct_event_eid('ev-00001'))"), "ev-00001 integer");
 	CHECK_STR(q("SELECT ct_event_eid('ev-00001') = ct_event_eid('ev-00002')"), "0");
-	CHECK_STR(q("SELECT ct_event_key('0A6F5D2E-1111-4A3B-9C8D-00000000000G')"), "0A6F5D2E-1111-4A3B-9C8D-00000000000G");
+	CHECK_STR(q("SELECT ct_event_key('F3E2D1C0-B0A0-4F9E-8D7C-00FF00FF00FF')"), "F3E2D1C0-B0A0-4F9E-8D7C-00FF00FF00FF");
+	CHECK_STR(q("SELECT ct_event_eid('F3E2D1C0-B0A0-4F9E-8D7C-00FF00FF00FF') ="
+		    " ct_event_eid('f3e2d1c0-b0a0-4f9e-8d7c-00ff00ff00ff')"),
+		  "0");
 	CHECK_STR(q("SELECT ct_event_key('0a6f5d2e-1111-4a3b-9c8d-0000000000')"), "0a6f5d2e-1111-4a3b-9c8d-0000000000");
 	CHECK_STR(q("SELECT ct_event_eid(NULL) IS NULL AND ct_event_key(NULL) IS NULL"), "1");
+
+	/* CT_EVENT_ID_MATCH: as written, or in lower case */
+	exec("CREATE TABLE ev(id INTEGER PRIMARY KEY, eid INTEGER, event_id);"
+	     "INSERT INTO ev VALUES(1, ct_event_eid('f3e2d1c0-b0a0-4f9e-8d7c-00ff00ff00ff'),"
+	     " ct_event_key('f3e2d1c0-b0a0-4f9e-8d7c-00ff00ff00ff'));"
+	     "INSERT INTO ev VALUES(2, ct_event_eid('0A6F5D2E-1111-4A3B-9C8D-000000000004'),"
+	     " ct_event_key('0A6F5D2E-1111-4A3B-9C8D-000000000004'));"
+	     "INSERT INTO ev VALUES(3, ct_event_eid('ev-00001'), ct_event_key('ev-00001'));");
+	static const char *const finds[][2] = {
+		{"f3e2d1c0-b0a0-4f9e-8d7c-00ff00ff00ff", "1"}, {"F3E2D1C0-B0A0-4F9E-8D7C-00FF00FF00FF", "1"},
+		{"0A6F5D2E-1111-4A3B-9C8D-000000000004", "2"}, {"0a6f5d2e-1111-4a3b-9c8d-000000000004", "NULL"},
+		{"ev-00001", "3"},			       {"EV-00001", "3"},
+		{"ev-00002", "NULL"},
+	};
+	for (size_t i = 0; i < sizeof(finds) / sizeof(finds[0]); i++) {
+		sqlite3_stmt *st;
+		CHECK_INT(sqlite3_prepare_v2(db, "SELECT group_concat(id) FROM ev e WHERE " CT_EVENT_ID_MATCH("e"), -1, &st,
+					     NULL),
+			  SQLITE_OK);
+		sqlite3_bind_text(st, 1, finds[i][0], -1, SQLITE_STATIC);
+		CHECK_INT(sqlite3_step(st), SQLITE_ROW);
+		const char *r = (const char *)sqlite3_column_text(st, 0);
+		CHECK_STR(r ? r : "NULL", finds[i][1]);
+		sqlite3_finalize(st);
+	}
+	exec("DROP TABLE ev");
 
 	/* C: both halves back to the text, at the edges of the range */
 	static const char *const ids[] = {"00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff",

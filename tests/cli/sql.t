@@ -258,11 +258,11 @@ $ ctscan sql -d i.db -o tsv "SELECT count(*), sum(v.event_id = json_extract(v.ra
 > 170	170	87	87
 
 # the lookup by id that ctscan show and trace make uses the index
-$ ctscan sql -d i.db -o tsv "EXPLAIN QUERY PLAN SELECT id FROM ev WHERE eid = ct_event_eid('C54275A5-4165-4E4B-A17A-8C2B67EE5149') AND event_id = ct_event_key('C54275A5-4165-4E4B-A17A-8C2B67EE5149')" | cut -f4
+$ ctscan sql -d i.db -o tsv "EXPLAIN QUERY PLAN SELECT id FROM ev WHERE eid = ct_event_eid('c54275a5-4165-4e4b-a17a-8c2b67ee5149') AND event_id = ct_event_key('c54275a5-4165-4e4b-a17a-8c2b67ee5149')" | cut -f4
 > detail
 > SEARCH ev USING INDEX ev_event_id (eid=?)
 
-$ ctscan sql -d i.db -o tsv "SELECT event_name FROM events WHERE id IN (SELECT id FROM ev WHERE eid = ct_event_eid('C54275A5-4165-4E4B-A17A-8C2B67EE5149') AND event_id = ct_event_key('C54275A5-4165-4E4B-A17A-8C2B67EE5149'))"
+$ ctscan sql -d i.db -o tsv "SELECT event_name FROM events WHERE id IN (SELECT id FROM ev WHERE eid = ct_event_eid('c54275a5-4165-4e4b-a17a-8c2b67ee5149') AND event_id = ct_event_key('c54275a5-4165-4e4b-a17a-8c2b67ee5149'))"
 > event_name
 > DescribeInstances
 
