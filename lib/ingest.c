@@ -1212,6 +1212,90 @@ static int preload_known(struct ingest *ing, struct ct_err *err)
 	return 0;
 }
 
+/* A file's name (without its directory) and size, hashed: a file of the
+ * same name and size as a source is taken to be that source again. */
+static uint64_t name_size_key(const char *path, uint64_t size)
+{
+	const char *b = strrchr(path, '/');
+	b = b ? b + 1 : path;
+	return ct_hash64(b, strlen(b), size * 0x9e3779b97f4a7c15ULL + 1) | 1;
+}
+
+/* The slot of key k in an open-addressing set of cap (a power of two)
+ * nonzero keys: where it is, or the empty slot where it would go. */
+static size_t keyset_slot(const uint64_t *set, size_t cap, uint64_t k)
+{
+	size_t j = k & (cap - 1);
+	while (set[j] && set[j] != k)
+		j = (j + 1) & (cap - 1);
+	return j;
+}
+
+/* Whether the files about to be read would add at least half as many rows
+ * again to table (ev or flow_rows) as it holds: their bytes, without the
+ * files that a source of the same name and size has given already (a
+ * re-run, or the same tree given another way), over the bytes per row of
+ * the sources that gave the table its rows.  An estimate, for the choice
+ * alone: duplicates within the new files only make the rebuild cheaper
+ * than hoped. */
+static bool large_increment(sqlite3 *db, const struct walker *w, const char *table)
+{
+	bool flows = strcmp(table, "flow_rows") == 0;
+	const char *col = flows ? "flows" : "events";
+	char sql[256];
+	snprintf(sql, sizeof(sql), "SELECT (SELECT max(id) FROM %s), sum(size), sum(%s) FROM sources WHERE %s > 0",
+		 table, col, col);
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
+		return false;
+	double rows = 0, bytes = 0, n = 0;
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		rows = sqlite3_column_double(q, 0);
+		bytes = sqlite3_column_double(q, 1);
+		n = sqlite3_column_double(q, 2);
+	}
+	sqlite3_finalize(q);
+	if (rows <= 0 || bytes <= 0 || n <= 0)
+		return false;
+	/* the sources' names and sizes, in an open-addressing set */
+	size_t cap = 1024, used = 0;
+	uint64_t *set = calloc(cap, sizeof(*set));
+	if (!set || sqlite3_prepare_v2(db, "SELECT path, size FROM sources", -1, &q, NULL) != SQLITE_OK) {
+		free(set);
+		return false;
+	}
+	bool ok = true;
+	while (ok && sqlite3_step(q) == SQLITE_ROW) {
+		const char *path = (const char *)sqlite3_column_text(q, 0);
+		if (!path)
+			continue;
+		if ((used + 1) * 2 > cap) {
+			uint64_t *t = calloc(cap * 2, sizeof(*t));
+			if (!t) {
+				ok = false;
+				break;
+			}
+			for (size_t i = 0; i < cap; i++)
+				if (set[i])
+					t[keyset_slot(t, cap * 2, set[i])] = set[i];
+			free(set);
+			set = t;
+			cap *= 2;
+		}
+		uint64_t k = name_size_key(path, (uint64_t)sqlite3_column_int64(q, 1));
+		size_t j = keyset_slot(set, cap, k);
+		used += !set[j];
+		set[j] = k;
+	}
+	sqlite3_finalize(q);
+	double fresh = 0;
+	for (size_t i = 0; ok && i < w->n; i++)
+		if (!set[keyset_slot(set, cap, name_size_key(w->files[i].path, w->files[i].size))])
+			fresh += (double)w->files[i].size;
+	free(set);
+	return ok && fresh / (bytes / n) * 2 >= rows;
+}
+
 int ct_ingest(struct ct_index *idx, const char *const *paths, size_t npaths,
 	      const struct ct_ingest_opts *opts, struct ct_ingest_stats *ret_stats, struct ct_err *err)
 {
@@ -1256,7 +1340,12 @@ int ct_ingest(struct ct_index *idx, const char *const *paths, size_t npaths,
 	ing.st.files_failed = ing.walk.failed;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int jobs = opts->jobs > 0 ? opts->jobs : (int)(ncpu > 0 ? ncpu : 1);
-	/* A first load builds the pivot indexes once, after the rows are in. */
+	/* A first load builds the pivot indexes once, after the rows are in;
+	 * so does a load that looks like adding half as many rows again (the
+	 * indexes are dropped and built again after it): 1M events more into
+	 * an index of 1M took 22.1 s with its indexes kept up to date row by
+	 * row, and 134,532 more (a seventh) 3.8 to 4.6 s, against 1.5 s
+	 * into an empty index. */
 	sqlite3 *db = ct_index_db(idx);
 	bool bulk = false;
 	static const char *const tables[] = {"ev", "flow_rows"};
@@ -1269,7 +1358,7 @@ int ct_ingest(struct ct_index *idx, const char *const *paths, size_t npaths,
 			empty = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0);
 			sqlite3_finalize(q);
 		}
-		if (empty) {
+		if (empty || large_increment(db, &ing.walk, tables[t])) {
 			if (ct_store_defer_indexes(db, tables[t], ct_index_path(idx), err) < 0)
 				goto out;
 			bulk = true;

@@ -960,7 +960,12 @@ int ct_store_build_indexes(sqlite3 *db, const char *path, struct ct_err *err)
 		if (flows)
 			ct_buf_printf(&b, "BEGIN IMMEDIATE; CREATE UNIQUE INDEX IF NOT EXISTS flow_dkey ON flow_rows(dkey);"
 					  " COMMIT;\n");
-		ct_buf_printf(&b, "DELETE FROM meta WHERE key = 'pending_indexes:%s';\n", tables[k]);
+		/* and how many times they have been built so (for the tests) */
+		ct_buf_printf(&b,
+			      "BEGIN IMMEDIATE; DELETE FROM meta WHERE key = 'pending_indexes:%s';"
+			      " INSERT OR REPLACE INTO meta VALUES('index_builds:%s', 1 + ifnull((SELECT value FROM meta"
+			      " WHERE key = 'index_builds:%s'), 0)); COMMIT;\n",
+			      tables[k], tables[k], tables[k]);
 		/* the event indexes too: sorted in memory on the main connection,
 		 * a first load of 7M events peaked at 607 MB */
 		if (!b.p)

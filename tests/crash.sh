@@ -44,6 +44,20 @@ for delay in 0.05 0.2 0.4 0.7 1.0 1.5; do
 	[ "$lost" = "0" ] && ok || bad "after kill -9 at ${delay}s: $lost records unreadable"
 done
 
+# a load that adds twice the events an index holds drops its indexes and
+# builds them after (ctscan-schema(5)): kill -9 during it, then a re-run
+mkdir -p "$work/base"
+find "$work/corpus" -name '*.json.gz' | sort | head -20 | xargs cp -t "$work/base"
+for delay in 0.3 0.8; do
+	db="$work/grow-$delay.db"
+	"$CTSCAN" ingest -q -d "$db" "$work/base" 2>/dev/null
+	kill_at "$db" "$work/corpus" "$delay" "a growing load"
+	n=$(count "$db")
+	[ "$n" = "$expect" ] && ok || bad "growing load: after kill -9 at ${delay}s and a re-run: $n events, expected $expect"
+	ni=$("$CTSCAN" sql -d "$db" -o tsv "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'ev'" | tail -1)
+	[ "$ni" = 10 ] && ok || bad "growing load: after kill -9 at ${delay}s and a re-run: $ni indexes on ev, expected 10"
+done
+
 # readers during an ingest, and a second writer
 db="$work/busy.db"
 "$CTSCAN" ingest -q -d "$db" "$work/corpus" 2>/dev/null &
