@@ -11,6 +11,13 @@ static void show_progress(void *ud, const struct ct_progress *p)
 	struct ct_cli *cli = ud;
 	if (cli->quiet || !cli->stderr_tty)
 		return;
+	if (p->indexes_total) {
+		fprintf(stderr, "\r\033[Kingest: %llu/%llu files, %llu events, %llu flows, building indexes %u/%u",
+			(unsigned long long)p->files_done, (unsigned long long)p->files_total,
+			(unsigned long long)p->events, (unsigned long long)p->flows, p->indexes_done, p->indexes_total);
+		fflush(stderr);
+		return;
+	}
 	double mb = (double)p->bytes_done / 1e6;
 	double rate = p->seconds > 0 ? mb / p->seconds : 0;
 	char eta[32] = "";

@@ -111,6 +111,9 @@ struct ct_progress {
 	uint64_t bytes_done, bytes_total; /* bytes of input files read */
 	double seconds;
 	const char *current; /* file being read */
+	/* after the files, while the indexes of a first (or large) load are
+	 * built: how many are built so far, of indexes_total (0 before) */
+	unsigned indexes_done, indexes_total;
 };
 typedef void (*ct_progress_fn)(void *ud, const struct ct_progress *p);
 

@@ -337,6 +337,7 @@ struct ingest {
 	uint64_t file_events, file_dups, file_flows;
 	int64_t first_ts, last_ts;
 	double t0, last_progress, last_commit;
+	unsigned indexes_done, indexes_total; /* see struct ct_progress */
 	uint64_t bytes_done, files_done;
 	struct ct_err *err;
 	struct ct_err fatal;
@@ -947,8 +948,19 @@ static void progress(struct ingest *ing, bool force, const char *current)
 		.bytes_total = ing->walk.bytes,
 		.seconds = t - ing->t0,
 		.current = current,
+		.indexes_done = ing->indexes_done,
+		.indexes_total = ing->indexes_total,
 	};
 	ing->opts->progress(ing->opts->ud, &pr);
+}
+
+/* ct_index_step_fn: the progress line while the indexes are built */
+static void index_step(void *ud, unsigned done, unsigned total)
+{
+	struct ingest *ing = ud;
+	ing->indexes_done = done;
+	ing->indexes_total = total;
+	progress(ing, true, NULL);
 }
 
 static void emit(struct ingest *ing, enum ct_diag_kind kind, enum ct_diag_where where, const char *file,
@@ -1471,7 +1483,7 @@ int ct_ingest(struct ct_index *idx, const char *const *paths, size_t npaths,
 		 * sorting connection checkpoints after each commit (alternated). */
 		if (bulk && jobs > 1)
 			ckpt = ct_checkpointer_start(idx);
-		if (bulk && ct_store_build_indexes(db, ct_index_path(idx), err) < 0)
+		if (bulk && ct_store_build_indexes(db, ct_index_path(idx), index_step, &ing, err) < 0)
 			goto out;
 		ct_checkpointer_stop(ckpt);
 		ckpt = NULL;

@@ -108,9 +108,12 @@ uint64_t ct_writer_pending(const struct ct_writer *w);
 int ct_writer_str(struct ct_writer *w, const char *s, size_t len, int64_t *ret_id, struct ct_err *err);
 
 /* Drops the pivot indexes before a first load into an empty index, and
- * builds whatever is pending (after the load, or after one was killed). */
+ * builds whatever is pending (after the load, or after one was killed),
+ * calling step (may be NULL) before each index with how many are built
+ * and how many there are. */
 int ct_store_defer_indexes(sqlite3 *db, const char *table, const char *path, struct ct_err *err);
-int ct_store_build_indexes(sqlite3 *db, const char *path, struct ct_err *err);
+typedef void (*ct_index_step_fn)(void *ud, unsigned done, unsigned total);
+int ct_store_build_indexes(sqlite3 *db, const char *path, ct_index_step_fn step, void *ud, struct ct_err *err);
 /* A thread with a connection of its own that copies the WAL into the
  * database (a passive checkpoint) every 50 ms until stopped; NULL when it
  * cannot start (nothing is lost: the writer's checkpoints do the work). */

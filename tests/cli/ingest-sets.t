@@ -87,3 +87,9 @@ $ ctscan sql -d g.db -o tsv "SELECT count(*), count(DISTINCT event_id), (SELECT 
 $ ctscan sql -d g.db -o tsv "PRAGMA integrity_check"
 > integrity_check
 > ok
+
+# on a terminal, the progress line counts the files, then the indexes
+# built after a first load (nine of events, seven of flows)
+$ script -qec 'ctscan ingest -d tty.db ga' /dev/null | tr '\r' '\n' | sed 's/\x1b\[K//g' | grep 'building indexes' | sed -n '1p;$p'
+> ingest: 2/2 files, 4000 events, 0 flows, building indexes 0/16
+> ingest: 2/2 files, 4000 events, 0 flows, building indexes 15/16
