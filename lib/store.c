@@ -1014,14 +1014,29 @@ struct dict_ent {
 	uint32_t off; /* into arena */
 };
 
-#define DICT_MAX (1u << 20)
+/* A dictionary's memory bound: at most max_n strings (a table of up to
+ * 2 * max_n slots of 24 bytes) and max_arena bytes of their text; past
+ * either, it is emptied and fills again (a miss is then looked up in
+ * SQL).  The bounds of strs, names and details (dict_open, details_open)
+ * add up to 88 MiB at most: with the set of event ids (32 MiB), the
+ * writer's page cache (40 MiB), the batches in flight and the open blocks
+ * (about 40 MiB), a writer stays under 256 MiB whatever it reads.  Until
+ * this bound, strs alone could take 112 MiB (1M strings and 64 MiB of
+ * text), and a first load of 6.89M events peaked at 235 MB with 624,171
+ * strings. */
+#ifndef STRS_MAX_N
+#define STRS_MAX_N ((size_t)1 << 19)
+#endif
+#ifndef STRS_MAX_ARENA
+#define STRS_MAX_ARENA ((size_t)32 << 20)
+#endif
 
 struct dict {
 	struct dict_ent *tab;
 	size_t tab_cap, tab_n;
 	struct ct_buf arena;
 	sqlite3_stmt *get, *ins;
-	size_t max_n, max_arena; /* memory bound: 0 for DICT_MAX entries, 64 MiB of text */
+	size_t max_n, max_arena;
 	bool complete; /* every row of the table is in memory: a miss is a new string */
 };
 
@@ -1282,7 +1297,9 @@ static void dict_free(struct dict *d)
 
 static int dict_put(struct dict *d, uint64_t h, const char *s, size_t len, int64_t id)
 {
-	if (d->tab_n >= (d->max_n ? d->max_n : DICT_MAX) || d->arena.len > (d->max_arena ? d->max_arena : 64u << 20))
+	if (len > d->max_arena / 64)
+		return 0; /* a huge string is not kept: looked up in SQL each time */
+	if (d->tab_n >= d->max_n || d->arena.len + len > d->max_arena)
 		dict_clear(d); /* bounded memory: fall back to SQL lookups */
 	if ((d->tab_n + 1) * 2 > d->tab_cap && dict_resize(d, d->tab_cap * 2) < 0)
 		return -1;
@@ -1355,9 +1372,12 @@ int ct_writer_str(struct ct_writer *w, const char *s, size_t len, int64_t *ret_i
 	return dict_id(w, &w->strs, s, len, ret_id, err);
 }
 
-static int dict_open(struct ct_writer *w, struct dict *d, const char *table, struct ct_err *err)
+static int dict_open(struct ct_writer *w, struct dict *d, const char *table, size_t max_n, size_t max_arena,
+		     struct ct_err *err)
 {
 	char sql[128];
+	d->max_n = max_n;
+	d->max_arena = max_arena;
 	if (dict_resize(d, 1 << 12) < 0)
 		return ct_err_set(err, CT_E_NOMEM, w->idx->path, 0, "out of memory");
 	snprintf(sql, sizeof(sql), "SELECT id FROM %s WHERE s = ?", table);
@@ -1374,7 +1394,7 @@ static int dict_open(struct ct_writer *w, struct dict *d, const char *table, str
 	 * (dict_put clears a dictionary at its memory bound) */
 	d->complete = true;
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && d->tab_n < DICT_MAX / 2) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && d->tab_n < max_n / 2) {
 		const char *s = (const char *)sqlite3_column_text(st, 1);
 		size_t len = (size_t)sqlite3_column_bytes(st, 1);
 		if (dict_put(d, ct_hash64(s, len, 0x9e3779b97f4a7c15ULL), s, len, sqlite3_column_int64(st, 0)) < 0) {
@@ -1749,8 +1769,8 @@ int ct_writer_new(struct ct_index *idx, bool threaded, struct ct_writer **ret, s
 		 " records = ?, events = ?, flows = ?, duplicates = ?, errors = ?, first_event_time = ?,"
 		 " last_event_time = ?, message = ? WHERE id = ?",
 		 &w->upd_src, err) < 0 ||
-	    prep_flow(w, err) < 0 || dict_open(w, &w->strs, "strs", err) < 0 ||
-	    dict_open(w, &w->names, "names", err) < 0 || details_open(w, err) < 0 ||
+	    prep_flow(w, err) < 0 || dict_open(w, &w->strs, "strs", STRS_MAX_N, STRS_MAX_ARENA, err) < 0 ||
+	    dict_open(w, &w->names, "names", (size_t)1 << 16, (size_t)4 << 20, err) < 0 || details_open(w, err) < 0 ||
 	    next_block_id(w, err) < 0) {
 		ct_writer_free(w);
 		return -1;

@@ -2,8 +2,10 @@
 # past the set's soft limit, through the ev_event_id index it builds at a
 # commit, and, when one file overflows the set, through the index it
 # builds there and then.  $CTSCAN here is ctscan-small (tests/meson.build):
-# the set asks for the index from 300 ids on and holds at most 512;
-# $CTSCAN_FULL is the ctscan that is installed.
+# the set asks for the index from 300 ids on and holds at most 512, and
+# the dictionary of strings keeps at most 64 strings (4 KiB of text) in
+# memory, emptied when full and the rest looked up in SQL; $CTSCAN_FULL is
+# the ctscan that is installed.  Both must give the same rows.
 $ "$TESTDATA/../tests/gen-corpus.sh" g 3 200 7 && ls g | wc -l
 > 3
 
@@ -18,8 +20,9 @@ $ ctscan ingest -d a.db t
 $ "$CTSCAN_FULL" ingest -d full.db t
 !~ ingest: 6 files (6 read, 0 skipped, 0 already in the index), 600 events added, 0 flows added, 600 duplicates, 0 records rejected, 0 files with errors, * s
 
-# the same rows either way, every event id once, the index built
-$ for d in a full; do ctscan sql -d $d.db -o tsv 'SELECT event_id, source_id, record_ordinal FROM events ORDER BY id' | md5sum; done | uniq | wc -l
+# the same rows either way (every column, the strings too), every event
+# id once, the index built
+$ for d in a full; do ctscan sql -d $d.db -o tsv 'SELECT * FROM events ORDER BY id' | md5sum; done | uniq | wc -l
 > 1
 
 $ ctscan sql -d a.db -o tsv "SELECT count(DISTINCT event_id), count(*), (SELECT count(*) FROM sqlite_schema WHERE name = 'ev_event_id') FROM events"
@@ -38,7 +41,7 @@ $ ctscan ingest -d b.db u
 $ "$CTSCAN_FULL" ingest -d bfull.db u
 !~ ingest: 2 files (2 read, 0 skipped, 0 already in the index), 700 events added, 0 flows added, 700 duplicates, 0 records rejected, 0 files with errors, * s
 
-$ for d in b bfull; do ctscan sql -d $d.db -o tsv 'SELECT event_id, source_id, record_ordinal FROM events ORDER BY id' | md5sum; done | uniq | wc -l
+$ for d in b bfull; do ctscan sql -d $d.db -o tsv 'SELECT * FROM events ORDER BY id' | md5sum; done | uniq | wc -l
 > 1
 
 $ ctscan sql -d b.db -o tsv "SELECT count(DISTINCT event_id), count(*), (SELECT count(*) FROM sqlite_schema WHERE name = 'ev_event_id') FROM events"
