@@ -1246,10 +1246,12 @@ static size_t keyset_slot(const uint64_t *set, size_t cap, uint64_t k)
 /* Whether the files about to be read would add at least half as many rows
  * again to table (ev or flow_rows) as it holds: their bytes, without the
  * files that a source of the same name and size has given already (a
- * re-run, or the same tree given another way), over the bytes per row of
- * the sources that gave the table its rows.  An estimate, for the choice
- * alone: duplicates within the new files only make the rebuild cheaper
- * than hoped. */
+ * re-run, or the same tree given another way) and without the files of
+ * the other kind by their S3 key (AWSLogs/.../vpcflowlogs/... are not
+ * counted for events, .../CloudTrail/... not for flows), over the bytes
+ * per row of the sources that gave the table its rows.  An estimate, for
+ * the choice alone: a wrong guess costs the time of building the indexes
+ * again, or of keeping them up to date, never a row. */
 static bool large_increment(sqlite3 *db, const struct walker *w, const char *table)
 {
 	bool flows = strcmp(table, "flow_rows") == 0;
@@ -1301,8 +1303,10 @@ static bool large_increment(sqlite3 *db, const struct walker *w, const char *tab
 	}
 	sqlite3_finalize(q);
 	double fresh = 0;
+	const char *other = flows ? "CloudTrail" : "vpcflowlogs";
 	for (size_t i = 0; ok && i < w->n; i++)
-		if (!set[keyset_slot(set, cap, name_size_key(w->files[i].path, w->files[i].size))])
+		if (!strstr(w->files[i].path, other) &&
+		    !set[keyset_slot(set, cap, name_size_key(w->files[i].path, w->files[i].size))])
 			fresh += (double)w->files[i].size;
 	free(set);
 	return ok && fresh / (bytes / n) * 2 >= rows;
