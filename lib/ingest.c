@@ -1366,14 +1366,7 @@ int ct_ingest(struct ct_index *idx, const char *const *paths, size_t npaths,
 	bool bulk = false;
 	static const char *const tables[] = {"ev", "flow_rows"};
 	for (size_t t = 0; t < CT_ARRAY_SIZE(tables) && ing.walk.n > 0; t++) {
-		sqlite3_stmt *q;
-		char sql[128];
-		snprintf(sql, sizeof(sql), "SELECT NOT EXISTS (SELECT 1 FROM %s)", tables[t]);
-		bool empty = false;
-		if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK) {
-			empty = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0);
-			sqlite3_finalize(q);
-		}
+		bool empty = ct_store_has_rows(db, tables[t]) == 0;
 		if (empty || large_increment(db, &ing.walk, tables[t])) {
 			if (ct_store_defer_indexes(db, tables[t], ct_index_path(idx), err) < 0)
 				goto out;

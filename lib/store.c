@@ -931,6 +931,18 @@ void ct_checkpointer_stop(struct ct_checkpointer *c)
 	free(c);
 }
 
+int ct_store_has_rows(sqlite3 *db, const char *table)
+{
+	char q[128];
+	snprintf(q, sizeof(q), "SELECT EXISTS (SELECT 1 FROM \"%.63s\")", table);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	int r = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) != 0 : -1;
+	sqlite3_finalize(st);
+	return r;
+}
+
 int ct_store_build_indexes(sqlite3 *db, const char *path, ct_index_step_fn step, void *ud, struct ct_err *err)
 {
 	sqlite3_stmt *st;
@@ -955,23 +967,19 @@ int ct_store_build_indexes(sqlite3 *db, const char *path, ct_index_step_fn step,
 	unsigned n = 0, total = 0;
 	for (size_t k = 0; k < nt; k++) {
 		/* the indexes of an empty table take no time: not counted */
-		char q[128];
-		snprintf(q, sizeof(q), "SELECT EXISTS (SELECT 1 FROM \"%.63s\")", tables[k]);
-		bool rows = false;
-		if (sqlite3_prepare_v2(db, q, -1, &st, NULL) == SQLITE_OK) {
-			rows = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
-			sqlite3_finalize(st);
-		}
+		bool rows = ct_store_has_rows(db, tables[k]) == 1;
 		for (size_t i = 0; i < CT_ARRAY_SIZE(pivot_indexes); i++)
 			if (strcmp(pivot_indexes[i][0], tables[k]) == 0) {
 				snprintf(job[n].sql, sizeof(job[n].sql),
-					 "BEGIN IMMEDIATE; CREATE INDEX IF NOT EXISTS %s ON %s; COMMIT;", pivot_indexes[i][1],
+					 "PRAGMA threads = 2; BEGIN IMMEDIATE; CREATE INDEX IF NOT EXISTS %s ON %s; COMMIT;",
+					 pivot_indexes[i][1],
 					 pivot_indexes[i][2]);
 				job[n++].shown = rows;
 			}
 		if (strcmp(tables[k], "flow_rows") == 0) {
 			snprintf(job[n].sql, sizeof(job[n].sql), "%s",
-				 "BEGIN IMMEDIATE; CREATE UNIQUE INDEX IF NOT EXISTS flow_dkey ON flow_rows(dkey); COMMIT;");
+				 "PRAGMA threads = 2; BEGIN IMMEDIATE; CREATE UNIQUE INDEX IF NOT EXISTS flow_dkey ON flow_rows(dkey);"
+				 " COMMIT;");
 			job[n++].shown = rows;
 		}
 		/* and how many times they have been built so (for the tests) */
@@ -990,12 +998,10 @@ int ct_store_build_indexes(sqlite3 *db, const char *path, ct_index_step_fn step,
 			step(ud, done, total);
 		done += job[i].shown;
 		/* sorted through files with a small cache (exec_sorting, which
-		 * puts the writer's settings back after each): sorted in memory
-		 * on the main connection, a first load of 7M events peaked at
-		 * 607 MB */
-		char s[sizeof(job[0].sql) + 32];
-		snprintf(s, sizeof(s), "PRAGMA threads = 2; %.399s", job[i].sql);
-		rc = exec_sorting(db, s, path, err);
+		 * puts the writer's settings, threads among them, back after
+		 * each): sorted in memory on the main connection, a first load
+		 * of 7M events peaked at 607 MB */
+		rc = exec_sorting(db, job[i].sql, path, err);
 	}
 	return rc;
 }
