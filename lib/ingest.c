@@ -1363,16 +1363,29 @@ int ct_ingest(struct ct_index *idx, const char *const *paths, size_t npaths,
 	 * row, and 134,532 more (a seventh) 3.8 to 4.6 s, against 1.5 s
 	 * into an empty index. */
 	sqlite3 *db = ct_index_db(idx);
-	bool bulk = false;
+	bool bulk = false, first = ing.walk.n > 0;
+	/* a killed first load's writes (see below) go to the disk now */
+	int marked = ct_store_unsynced_marked(idx);
+	if (marked > 0 && ct_store_unsynced_end(idx, err) < 0)
+		goto out;
 	static const char *const tables[] = {"ev", "flow_rows"};
 	for (size_t t = 0; t < CT_ARRAY_SIZE(tables) && ing.walk.n > 0; t++) {
 		bool empty = ct_store_has_rows(db, tables[t]) == 0;
+		first = first && empty;
 		if (empty || large_increment(db, &ing.walk, tables[t])) {
 			if (ct_store_defer_indexes(db, tables[t], ct_index_path(idx), err) < 0)
 				goto out;
 			bulk = true;
 		}
 	}
+	/* A first load has nothing to lose: it writes without waiting for
+	 * the disk and syncs once at the end, the index marked meanwhile
+	 * (ct_store_unsynced_begin).  1M events: 0.4 s faster (9.15 against
+	 * 9.54 s, median of five alternated runs), the fsyncs of 500 MB
+	 * twice (the WAL, then the database) and the truncation of a synced
+	 * WAL saved. */
+	if (first && ct_store_unsynced_begin(idx, err) < 0)
+		goto out;
 	if (preload_known(&ing, err) < 0 || ct_writer_new(idx, jobs > 1, &ing.w, err) < 0)
 		goto out;
 	if (jobs > 64)
@@ -1485,6 +1498,8 @@ int ct_ingest(struct ct_index *idx, const char *const *paths, size_t npaths,
 		ct_checkpointer_stop(ckpt);
 		ckpt = NULL;
 		sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+		if (idx->unsynced && ct_store_unsynced_end(idx, err) < 0)
+			goto out;
 		rc = 0;
 	}
 out:
@@ -1493,6 +1508,11 @@ out:
 	if (ret_stats)
 		*ret_stats = ing.st;
 	ct_writer_free(ing.w);
+	if (idx->unsynced) {
+		/* a failed load: what it committed goes to the disk all the same */
+		struct ct_err e2 = {0};
+		ct_store_unsynced_end(idx, &e2);
+	}
 	if (ing.prods) {
 		for (int i = 0; i < ing.nprods; i++) {
 			struct producer *p = &ing.prods[i];

@@ -24,11 +24,25 @@ struct ct_index {
 	char *path;
 	bool writable;
 	int lock_fd; /* flock held by a writer, -1 otherwise */
+	bool unsynced; /* a first load without syncs is running (ct_store_unsynced_begin) */
 };
 
 /* Takes the index's writer lock (flock on the database file, independent
  * of SQLite's own locks).  Fails with CT_E_BUSY when another ingest holds it. */
 int ct_index_lock_writer(struct ct_index *idx, struct ct_err *err);
+
+/* A first load into an index with no rows writes without waiting for
+ * the disk (synchronous = OFF; a kill loses nothing, only a crash of the
+ * system can), once the index is marked durably with the system's boot
+ * id: meta('unsynced_load').  ct_index_open refuses an index so marked
+ * by an earlier boot.  begin sets the mark and returns 1, or returns 0
+ * when the boot id cannot be read (the load then syncs as usual); end
+ * syncs the database and its WAL to the disk and takes the mark away
+ * (it also finishes the mark of a killed load). */
+int ct_store_unsynced_begin(struct ct_index *idx, struct ct_err *err);
+int ct_store_unsynced_end(struct ct_index *idx, struct ct_err *err);
+/* 1 when the index carries the mark, 0 when not, -1 on error. */
+int ct_store_unsynced_marked(struct ct_index *idx);
 
 /* The SELECT that defines the `events` view, with `raw_expr` giving the
  * verbatim record text from columns e.blk, e.boff, e.blen. */
