@@ -59,7 +59,7 @@ echo "corpus: $N flow records ($FIELDS fields, seed $SEED) in $NFILES .log.gz fi
 # ---- the floor ------------------------------------------------------------------
 measure bash -c "find '$CORPUS' -name '*.log.gz' -print0 | xargs -0 zcat | wc -c >'$WORK/.rawbytes'"
 RAWBYTES=$(cat "$WORK/.rawbytes")
-FLOOR=("zcat | wc -c (floor)" "$SECS" "$RSS_MB" - "$RAWBYTES bytes of text")
+FLOOR=("zcat | wc -c (floor)" "$SECS" "$RSS_MB" - "$RAWBYTES bytes of text" "$CPU_SECS")
 echo "uncompressed text: $RAWBYTES bytes ($(awk -v r="$RAWBYTES" -v n="$N" 'BEGIN { printf "%.0f", r / n }') bytes/record)"
 
 # ---- ctscan ingest, then again ---------------------------------------------------
@@ -67,7 +67,7 @@ if [ -x "$CTSCAN" ]; then
 	DB=$WORK/flows.db
 	rm -f "$DB" "$DB-wal" "$DB-shm" "$DB-journal"
 	if measure "$CTSCAN" ingest -q -d "$DB" "$CORPUS" 2>"$WORK/.ctscan.err"; then
-		secs=$SECS rss=$RSS_MB
+		secs=$SECS rss=$RSS_MB cpu=$CPU_SECS
 		added=$(sed -n 's/.* \([0-9][0-9]*\) flows added.*/\1/p' "$WORK/.ctscan.err" | tail -1)
 		if command -v sqlite3 >/dev/null 2>&1; then
 			added=$(sqlite3 "$DB" 'select count(*) from flows' 2>/dev/null || echo 0)
@@ -78,10 +78,10 @@ if [ -x "$CTSCAN" ]; then
 			CTSCAN_SECS=$secs
 			size=$(($(fsize "$DB") + $(fsize "$DB-wal")))
 			pct=$(awk -v s="$size" -v r="$RAWBYTES" 'BEGIN { printf "%.1f", 100 * s / r }')
-			row "ctscan ingest" "$secs" "$rss" "$added" "index $size bytes (db+wal) = $pct% of the text"
+			row "ctscan ingest" "$secs" "$rss" "$added" "index $size bytes (db+wal) = $pct% of the text" "$cpu"
 			if measure "$CTSCAN" ingest -q -d "$DB" "$CORPUS" 2>"$WORK/.ctscan2.err"; then
 				again=$(sed -n 's/.* \([0-9][0-9]*\) flows added.*/\1/p' "$WORK/.ctscan2.err" | tail -1)
-				row "ctscan ingest again (no change)" "$SECS" "$RSS_MB" "${again:-?}" "every file already in the index"
+				row "ctscan ingest again (no change)" "$SECS" "$RSS_MB" "${again:-?}" "every file already in the index" "$CPU_SECS"
 			else
 				skip "ctscan ingest again" "failed: $(tail -1 "$WORK/.ctscan2.err")"
 			fi
@@ -132,9 +132,9 @@ EOF
 		if measure node "$WORK/duckdb-flows.mjs" "$CORPUS" "$DDB" "$N" "$FIELDS" $mode >"$WORK/.duck.out" 2>&1; then
 			read -r n v <"$WORK/.duck.out"
 			if [ $mode = sniff ]; then
-				row "DuckDB read_csv (node-api)" "$SECS" "$RSS_MB" "$n" "DuckDB $v, whole node process, table in a file"
+				row "DuckDB read_csv (node-api)" "$SECS" "$RSS_MB" "$n" "DuckDB $v, whole node process, table in a file" "$CPU_SECS"
 			else
-				row "DuckDB read_csv, columns given" "$SECS" "$RSS_MB" "$n" "the same with auto_detect = false and the column types named"
+				row "DuckDB read_csv, columns given" "$SECS" "$RSS_MB" "$n" "the same with auto_detect = false and the column types named" "$CPU_SECS"
 			fi
 		else
 			skip "DuckDB ($mode)" "failed: $(grep -m1 -i error "$WORK/.duck.out" || tail -1 "$WORK/.duck.out")"

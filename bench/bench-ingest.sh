@@ -68,7 +68,7 @@ echo "corpus: $N CloudTrail events (seed $SEED) in $NFILES .json.gz files, $GZBY
 # ---- (f) the floor: decompressing and counting bytes -------------------------
 measure bash -c "find '$CORPUS' -name '*.json.gz' -print0 | xargs -0 zcat | wc -c >'$WORK/.rawbytes'"
 RAWBYTES=$(cat "$WORK/.rawbytes")
-FLOOR=("zcat | wc -c (floor)" "$SECS" "$RSS_MB" - "$RAWBYTES bytes of JSON")
+FLOOR=("zcat | wc -c (floor)" "$SECS" "$RSS_MB" - "$RAWBYTES bytes of JSON" "$CPU_SECS")
 echo "uncompressed JSON: $RAWBYTES bytes ($(awk -v r="$RAWBYTES" -v n="$N" 'BEGIN { printf "%.0f", r / n }') bytes/event)"
 
 # ---- (a) ctscan ingest, (b) the same ingest again --------------------------
@@ -80,13 +80,13 @@ if [ -x "$CTSCAN" ]; then
 		added=$(sed -n 's/.* \([0-9][0-9]*\) events added.*/\1/p' "$WORK/.ctscan.err" | tail -1)
 		size=$(($(fsize "$DB") + $(fsize "$DB-wal")))
 		pct=$(awk -v s="$size" -v r="$RAWBYTES" 'BEGIN { printf "%.1f", 100 * s / r }')
-		row "ctscan ingest" "$SECS" "$RSS_MB" "${added:-?}" "index $size bytes (db+wal) = $pct% of the JSON"
+		row "ctscan ingest" "$SECS" "$RSS_MB" "${added:-?}" "index $size bytes (db+wal) = $pct% of the JSON" "$CPU_SECS"
 		if [ "${added:-}" != "$N" ]; then
 			say "warning: ctscan added ${added:-?} events, expected $N"
 		fi
 		if measure "$CTSCAN" ingest -q -d "$DB" "$CORPUS" 2>"$WORK/.ctscan2.err"; then
 			again=$(sed -n 's/.* \([0-9][0-9]*\) events added.*/\1/p' "$WORK/.ctscan2.err" | tail -1)
-			row "ctscan ingest again (no change)" "$SECS" "$RSS_MB" "${again:-?}" "every file already in the index"
+			row "ctscan ingest again (no change)" "$SECS" "$RSS_MB" "${again:-?}" "every file already in the index" "$CPU_SECS"
 		else
 			skip "ctscan ingest again" "failed: $(tail -1 "$WORK/.ctscan2.err")"
 		fi
@@ -100,7 +100,7 @@ fi
 # ---- (c) jq ------------------------------------------------------------------
 if need_apt jq jq; then
 	if measure bash -c "find '$CORPUS' -name '*.json.gz' -print0 | xargs -0 zcat | jq -c '.Records[]' >/dev/null"; then
-		row "zcat | jq -c '.Records[]'" "$SECS" "$RSS_MB" - "$(jq --version), output to /dev/null"
+		row "zcat | jq -c '.Records[]'" "$SECS" "$RSS_MB" - "$(jq --version), output to /dev/null" "$CPU_SECS"
 	else
 		skip "jq" "the pipeline failed"
 	fi
@@ -129,7 +129,7 @@ INSERT INTO ct SELECT json_extract(j.value, '\$.eventTime'), json_extract(j.valu
 SELECT count(*) FROM ct;"
 	if measure sqlite3 "$SDB" "$sql" >"$WORK/.sqlite.out" 2>&1; then
 		n=$(tail -1 "$WORK/.sqlite.out")
-		row "sqlite3 readfile+json_each" "$SECS" "$RSS_MB" "$n" "$(sqlite3 --version | cut -d' ' -f1), from decompressed copies (decompression not timed)"
+		row "sqlite3 readfile+json_each" "$SECS" "$RSS_MB" "$n" "$(sqlite3 --version | cut -d' ' -f1), from decompressed copies (decompression not timed)" "$CPU_SECS"
 	else
 		skip "sqlite3" "failed: $(tail -1 "$WORK/.sqlite.out")"
 	fi
@@ -168,7 +168,7 @@ EOF
 	rm -f "$DDB" "$DDB.wal"
 	if measure node "$WORK/duckdb-cloudtrail.mjs" "$CORPUS" "$DDB" "$N" >"$WORK/.duck.out" 2>&1; then
 		read -r n v <"$WORK/.duck.out"
-		row "DuckDB read_json (node-api)" "$SECS" "$RSS_MB" "$n" "DuckDB $v, whole node process, table in a file, columns named"
+		row "DuckDB read_json (node-api)" "$SECS" "$RSS_MB" "$n" "DuckDB $v, whole node process, table in a file, columns named" "$CPU_SECS"
 	else
 		skip "DuckDB" "failed: $(grep -m1 -i error "$WORK/.duck.out" || tail -1 "$WORK/.duck.out")"
 	fi
@@ -200,7 +200,7 @@ EOF2
 	rm -f "$DDB" "$DDB.wal"
 	if measure node "$WORK/duckdb-cloudtrail-full.mjs" "$CORPUS" "$DDB" "$N" >"$WORK/.duck.out" 2>&1; then
 		read -r n <"$WORK/.duck.out"
-		row "DuckDB read_json, 22 fields" "$SECS" "$RSS_MB" "$n" "the fields ctscan keeps, bodies as JSON; no index"
+		row "DuckDB read_json, 22 fields" "$SECS" "$RSS_MB" "$n" "the fields ctscan keeps, bodies as JSON; no index" "$CPU_SECS"
 	else
 		skip "DuckDB (22 fields)" "failed: $(grep -m1 -i error "$WORK/.duck.out" || tail -1 "$WORK/.duck.out")"
 	fi
@@ -216,22 +216,27 @@ median() { tr ' ' '\n' | grep -v '^-*$' | sort -n | awk '{ a[NR] = $1 } END { if
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "-" }'; }
 if [ "$ROUNDS" -gt 0 ] && [ -n "${DB:-}" ] && [ -n "${DDB:-}" ]; then
 	echo
-	echo "alternated rounds: a fresh ctscan ingest, DuckDB 22 fields, DuckDB 5 columns"
-	printf '%-6s %9s %9s %9s %14s %13s\n' round ctscan duck22 duck5 ctscan/duck22 ctscan/duck5
-	C= D22= D5=
+	echo "alternated rounds: a fresh ctscan ingest, DuckDB 22 fields, DuckDB 5 columns (seconds, then"
+	echo "CPU seconds of the ctscan and DuckDB 22-field runs: user + system, all threads)"
+	printf '%-6s %9s %9s %9s %14s %13s %10s %10s %14s\n' round ctscan duck22 duck5 ctscan/duck22 ctscan/duck5 \
+		'ctscan cpu' 'duck22 cpu' 'cpu ctscan/22'
+	C= D22= D5= CC= CD22=
 	for r in $(seq "$ROUNDS"); do
 		rm -f "$DB" "$DB-wal" "$DB-shm" "$DB-journal"
-		measure "$CTSCAN" ingest -q -d "$DB" "$CORPUS" 2>/dev/null || SECS=-
-		c=$SECS
+		measure "$CTSCAN" ingest -q -d "$DB" "$CORPUS" 2>/dev/null || SECS=- CPU_SECS=-
+		c=$SECS cc=$CPU_SECS
 		rm -f "$DDB" "$DDB.wal"
-		measure node "$WORK/duckdb-cloudtrail-full.mjs" "$CORPUS" "$DDB" "$N" >/dev/null 2>&1 || SECS=-
-		d22=$SECS
+		measure node "$WORK/duckdb-cloudtrail-full.mjs" "$CORPUS" "$DDB" "$N" >/dev/null 2>&1 || SECS=- CPU_SECS=-
+		d22=$SECS cd22=$CPU_SECS
 		rm -f "$DDB" "$DDB.wal"
 		measure node "$WORK/duckdb-cloudtrail.mjs" "$CORPUS" "$DDB" "$N" >/dev/null 2>&1 || SECS=-
 		d5=$SECS
-		C="$C $c" D22="$D22 $d22" D5="$D5 $d5"
-		printf '%-6s %9s %9s %9s %14s %13s\n' "$r" "$c" "$d22" "$d5" "$(ratio "$c" "$d22")" "$(ratio "$c" "$d5")"
+		C="$C $c" D22="$D22 $d22" D5="$D5 $d5" CC="$CC $cc" CD22="$CD22 $cd22"
+		printf '%-6s %9s %9s %9s %14s %13s %10s %10s %14s\n' "$r" "$c" "$d22" "$d5" "$(ratio "$c" "$d22")" \
+			"$(ratio "$c" "$d5")" "$cc" "$cd22" "$(ratio "$cc" "$cd22")"
 	done
 	mc=$(echo "$C" | median) m22=$(echo "$D22" | median) m5=$(echo "$D5" | median)
-	printf '%-6s %9s %9s %9s %14s %13s\n' median "$mc" "$m22" "$m5" "$(ratio "$mc" "$m22")" "$(ratio "$mc" "$m5")"
+	mcc=$(echo "$CC" | median) mcd=$(echo "$CD22" | median)
+	printf '%-6s %9s %9s %9s %14s %13s %10s %10s %14s\n' median "$mc" "$m22" "$m5" "$(ratio "$mc" "$m22")" \
+		"$(ratio "$mc" "$m5")" "$mcc" "$mcd" "$(ratio "$mcc" "$mcd")"
 fi

@@ -5,8 +5,9 @@
 #   build_gen NAME               compile bench/NAME.c into $WORK/NAME if it is missing or stale
 #   need_apt CMD PKG             make CMD available (apt-get install PKG), or return 1
 #   need_duckdb                  npm install @duckdb/node-api into $WORK, or return 1
-#   measure CMD...               run CMD under /usr/bin/time; sets SECS and RSS_MB
-#   row TOOL SECS RSS ROWS NOTE  add a line to the result table
+#   measure CMD...               run CMD under /usr/bin/time; sets SECS, CPU_SECS (user +
+#                                system, all threads) and RSS_MB
+#   row TOOL SECS RSS ROWS NOTE [CPU]  add a line to the result table
 #   skip TOOL WHY                add a "skipped" line
 #   print_table                  print the table with the ratio to ctscan's time
 
@@ -54,27 +55,30 @@ need_duckdb() {
 measure() {
 	local tf=$WORK/.time
 	SECS=
+	CPU_SECS=
 	RSS_MB=
-	/usr/bin/time -f '%e %M' -o "$tf" "$@" || return 1
-	read -r SECS RSS_KB <"$tf"
+	/usr/bin/time -f '%e %M %U %S' -o "$tf" "$@" || return 1
+	local user sys
+	read -r SECS RSS_KB user sys <"$tf"
 	RSS_MB=$(awk -v k="$RSS_KB" 'BEGIN { printf "%.0f", k / 1024 }')
+	CPU_SECS=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
 }
 
 SEP=$'\x1f' # fields of a ROWS entry; tool names contain '|'
-row() { ROWS+=("$1$SEP$2$SEP$3$SEP$4$SEP$5"); }
-skip() { ROWS+=("$1$SEP-$SEP-$SEP-${SEP}skipped: $2"); }
+row() { ROWS+=("$1$SEP$2$SEP$3$SEP$4$SEP$5$SEP${6:--}"); }
+skip() { ROWS+=("$1$SEP-$SEP-$SEP-${SEP}skipped: $2$SEP-"); }
 
 print_table() {
-	printf '\n%-34s %9s %9s %10s %9s  %s\n' tool seconds 'RSS MB' rows 'vs ctscan' note
-	printf '%-34s %9s %9s %10s %9s  %s\n' ---- ------- ------ ---- --------- ----
-	local r tool secs rss rows note ratio
+	printf '\n%-34s %9s %9s %9s %10s %9s  %s\n' tool seconds 'CPU s' 'RSS MB' rows 'vs ctscan' note
+	printf '%-34s %9s %9s %9s %10s %9s  %s\n' ---- ------- ----- ------ ---- --------- ----
+	local r tool secs rss rows note ratio cpu
 	for r in "${ROWS[@]}"; do
-		IFS=$SEP read -r tool secs rss rows note <<<"$r"
+		IFS=$SEP read -r tool secs rss rows note cpu <<<"$r"
 		ratio=-
 		if [ -n "$CTSCAN_SECS" ] && [ "$secs" != - ]; then
 			ratio=$(awk -v a="$secs" -v b="$CTSCAN_SECS" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }')
 		fi
-		printf '%-34s %9s %9s %10s %9s  %s\n' "$tool" "$secs" "$rss" "$rows" "$ratio" "$note"
+		printf '%-34s %9s %9s %9s %10s %9s  %s\n' "$tool" "$secs" "$cpu" "$rss" "$rows" "$ratio" "$note"
 	done
 }
 

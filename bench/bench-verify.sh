@@ -70,7 +70,7 @@ if [ -x "$CTSCAN" ]; then
 		CTSCAN_SECS=$SECS
 		valid=$(grep -c '"status":"valid"' "$WORK/.verify.out" || true)
 		other=$(grep -vc '"status":"valid"' "$WORK/.verify.out" || true)
-		row "ctscan verify" "$SECS" "$RSS_MB" "$valid" "rows valid (logs + digests); $other rows not valid"
+		row "ctscan verify" "$SECS" "$RSS_MB" "$valid" "rows valid (logs + digests); $other rows not valid" "$CPU_SECS"
 		if [ "$other" != 0 ]; then
 			say "warning: ctscan verify reported rows that are not valid:"
 			grep -v '"status":"valid"' "$WORK/.verify.out" | sed -n '1,5p' >&2
@@ -80,7 +80,7 @@ if [ -x "$CTSCAN" ]; then
 	fi
 	if measure env CTSCAN_DB= "$CTSCAN" verify -q -j 1 --keys "$DIGESTS/keys.json" \
 		--signature-file "$DIGESTS/signatures.json" -o ndjson "$CORPUS" "$DIGESTS" >/dev/null 2>"$WORK/.verify1.err"; then
-		row "ctscan verify -j 1" "$SECS" "$RSS_MB" - "one thread"
+		row "ctscan verify -j 1" "$SECS" "$RSS_MB" - "one thread" "$CPU_SECS"
 	else
 		skip "ctscan verify -j 1" "failed: $(tail -1 "$WORK/.verify1.err")"
 	fi
@@ -90,5 +90,5 @@ fi
 
 # ---- the floor --------------------------------------------------------------
 measure bash -c "find '$CORPUS' -name '*.json.gz' -print0 | xargs -0 zcat | sha256sum >/dev/null"
-row "zcat | sha256sum (one stream)" "$SECS" "$RSS_MB" - "every log file inflated and hashed as one stream"
+row "zcat | sha256sum (one stream)" "$SECS" "$RSS_MB" - "every log file inflated and hashed as one stream" "$CPU_SECS"
 print_table
