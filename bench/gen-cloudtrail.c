@@ -270,8 +270,7 @@ static void fmt_aws(char *out, size_t n, int64_t t)
 
 	civil_from_time(t, &c);
 	h12 = c.h % 12 ? c.h % 12 : 12;
-	snprintf(out, n, "%s %d, %d, %d:%02d:%02d %s", mon[c.mo - 1], c.d, c.y, h12, c.mi, c.s,
-		 c.h < 12 ? "AM" : "PM");
+	snprintf(out, n, "%s %d, %d, %d:%02d:%02d %s", mon[c.mo - 1], c.d, c.y, h12, c.mi, c.s, c.h < 12 ? "AM" : "PM");
 }
 
 static double now_sec(void)
@@ -372,20 +371,19 @@ struct kind {
 	const char *req, *resp, *aed, *res;
 };
 
-#define S3AED(IN, OUT)                                                                        \
-	"{'SignatureVersion':'SigV4','CipherSuite':'$(cipher)','bytesTransferredIn':" IN          \
-	",'AuthenticationMethod':'AuthHeader','x-amz-id-2':'$(amzid2)','bytesTransferredOut':" OUT \
-	"}"
-#define S3OBJRES                                                                                 \
-	"[{'type':'AWS::S3::Object','ARN':'arn:aws:s3:::$(bucket)/$(key)'},{'accountId':'$(acct)','" \
+#define S3AED(IN, OUT)                                                                                                 \
+	"{'SignatureVersion':'SigV4','CipherSuite':'$(cipher)','bytesTransferredIn':" IN                               \
+	",'AuthenticationMethod':'AuthHeader','x-amz-id-2':'$(amzid2)','bytesTransferredOut':" OUT "}"
+#define S3OBJRES                                                                                                       \
+	"[{'type':'AWS::S3::Object','ARN':'arn:aws:s3:::$(bucket)/$(key)'},{'accountId':'$(acct)','"                   \
 	"type':'AWS::S3::Bucket','ARN':'arn:aws:s3:::$(bucket)'}]"
 #define S3BUCKETRES "[{'accountId':'$(acct)','type':'AWS::S3::Bucket','ARN':'arn:aws:s3:::$(bucket)'}]"
 #define KMSRES "[{'accountId':'$(acct)','type':'AWS::KMS::Key','ARN':'arn:aws:kms:$(region):$(acct):key/$(kms)'}]"
 #define ROLERES "[{'accountId':'$(acct)','type':'AWS::IAM::Role','ARN':'arn:aws:iam::$(acct):role/$(role)'}]"
 #define EC2OK "{'requestId':'$(uuid2)','_return':true}"
 #define ASSUME_REQ "{'roleArn':'arn:aws:iam::$(acct):role/$(role)','roleSessionName':'$(sess)','durationSeconds':3600}"
-#define ASSUME_RESP                                                                          \
-	"{'credentials':{'accessKeyId':'$(asia)','sessionToken':'$(token)','expiration':'$(exp)'}," \
+#define ASSUME_RESP                                                                                                    \
+	"{'credentials':{'accessKeyId':'$(asia)','sessionToken':'$(token)','expiration':'$(exp)'},"                    \
 	"'assumedRoleUser':{'assumedRoleId':'$(aroa):$(sess)','arn':'arn:aws:sts::$(acct):assumed-role/$(role)/$(sess)'}}"
 
 #define EC2 "ec2.amazonaws.com"
@@ -426,7 +424,8 @@ static const struct kind kinds[] = {
 	 "{'maxResults':1000,'instancesSet':{},'filterSet':{'items':[{'name':'instance-state-name','valueSet':{'items':[{'value':'running'},{'value':'pending'}]}},{'name':'tag:Environment','valueSet':{'items':[{'value':'$(env)'}]}}]}}",
 	 NULL, NULL, NULL},
 	{EC2, "DescribeSecurityGroups", 110, F_RO, W_ANY, NULL,
-	 "{'securityGroupSet':{'items':[{'groupId':'$(sg)'}]},'securityGroupIdSet':{},'filterSet':{}}", NULL, NULL, NULL},
+	 "{'securityGroupSet':{'items':[{'groupId':'$(sg)'}]},'securityGroupIdSet':{},'filterSet':{}}", NULL, NULL,
+	 NULL},
 	{EC2, "DescribeVolumes", 70, F_RO, W_ANY, NULL,
 	 "{'volumeSet':{},'filterSet':{'items':[{'name':'attachment.instance-id','valueSet':{'items':[{'value':'$(inst)'}]}}]}}",
 	 NULL, NULL, NULL},
@@ -434,28 +433,27 @@ static const struct kind kinds[] = {
 	 "{'snapshotSet':{},'ownersSet':{'items':[{'owner':'self'}]},'sharedUsersSet':{},'filterSet':{'items':[{'name':'volume-id','valueSet':{'items':[{'value':'$(vol)'}]}}]}}",
 	 NULL, NULL, NULL},
 	{EC2, "DescribeSubnets", 70, F_RO, W_ANY, NULL,
-	 "{'subnetSet':{},'filterSet':{'items':[{'name':'vpc-id','valueSet':{'items':[{'value':'$(vpc)'}]}}]}}", NULL, NULL,
-	 NULL},
-	{EC2, "DescribeVpcs", 50, F_RO, W_ANY, NULL, "{'vpcSet':{'items':[{'vpcId':'$(vpc)'}]},'filterSet':{}}", NULL, NULL,
-	 NULL},
+	 "{'subnetSet':{},'filterSet':{'items':[{'name':'vpc-id','valueSet':{'items':[{'value':'$(vpc)'}]}}]}}", NULL,
+	 NULL, NULL},
+	{EC2, "DescribeVpcs", 50, F_RO, W_ANY, NULL, "{'vpcSet':{'items':[{'vpcId':'$(vpc)'}]},'filterSet':{}}", NULL,
+	 NULL, NULL},
 	{EC2, "DescribeNetworkInterfaces", 100, F_RO, W_ANY, NULL,
 	 "{'networkInterfaceIdSet':{'items':[{'networkInterfaceId':'$(eni)'}]},'filterSet':{}}", NULL, NULL, NULL},
 	{EC2, "DescribeImages", 40, F_RO, W_ANY, NULL,
-	 "{'executableBySet':{},'imagesSet':{'items':[{'imageId':'$(ami)'}]},'ownersSet':{},'filterSet':{}}", NULL, NULL,
-	 NULL},
+	 "{'executableBySet':{},'imagesSet':{'items':[{'imageId':'$(ami)'}]},'ownersSet':{},'filterSet':{}}", NULL,
+	 NULL, NULL},
 	{EC2, "DescribeInstanceStatus", 50, F_RO, W_ANY, NULL,
 	 "{'instancesSet':{'items':[{'instanceId':'$(inst)'}]},'filterSet':{},'includeAllInstances':false}", NULL, NULL,
 	 NULL},
 	{EC2, "DescribeRegions", 25, F_RO, W_ANY, NULL, "{'regionSet':{}}", NULL, NULL, NULL},
 	{EC2, "DescribeKeyPairs", 12, F_RO, W_ANY, NULL, "{'keySet':{},'filterSet':{}}", NULL, NULL, NULL},
-	{EC2, "DescribeAddresses", 12, F_RO, W_ANY, NULL, "{'publicIpsSet':{},'allocationIdsSet':{},'filterSet':{}}", NULL,
-	 NULL, NULL},
+	{EC2, "DescribeAddresses", 12, F_RO, W_ANY, NULL, "{'publicIpsSet':{},'allocationIdsSet':{},'filterSet':{}}",
+	 NULL, NULL, NULL},
 	{EC2, "DescribeRouteTables", 20, F_RO, W_ANY, NULL,
-	 "{'routeTableIdSet':{},'filterSet':{'items':[{'name':'vpc-id','valueSet':{'items':[{'value':'$(vpc)'}]}}]}}", NULL,
-	 NULL, NULL},
+	 "{'routeTableIdSet':{},'filterSet':{'items':[{'name':'vpc-id','valueSet':{'items':[{'value':'$(vpc)'}]}}]}}",
+	 NULL, NULL, NULL},
 	{EC2, "RunInstances", 7, 0, W_PROG, NULL,
-	 "{'instancesSet':{'items':[{'imageId':'$(ami)','minCount':1,'maxCount':1}]},'userData':'<sensitiveDataRemoved>','instanceType':'$(itype)','blockDeviceMapping':{},'monitoring':{'enabled':false},'disableApiTermination':false,'disableApiStop':false,'clientToken':'$(uuid)','networkInterfaceSet':{'items':[{'deviceIndex':0,'subnetId':'$(subnet)','associatePublicIpAddress':false,'groupSet':{'items':[{'groupId':'$(sg)'}]}}]},'iamInstanceProfile':{'name':'$(role)'},'tagSpecificationSet':{'items':[{'resourceType':'instance','tags':[{'key':'Name','value':'$(env)-app-$(num)'},{'key':'Environment','value':'$(env)'}]}]}}",
-	 "{'requestId':'$(uuid2)','reservationId':'r-0$(hex16)','ownerId':'$(acct)','groupSet':{},'instancesSet':{'items':[{'instanceId':'$(newinst)','imageId':'$(ami)','instanceState':{'code':0,'name':'pending'},'privateDnsName':'ip-$(pipdash).ec2.internal','amiLaunchIndex':0,'productCodes':{},'instanceType':'$(itype)','launchTime':$(ms),'placement':{'availabilityZone':'$(az)','tenancy':'default'},'monitoring':{'state':'disabled'},'subnetId':'$(subnet)','vpcId':'$(vpc)','privateIpAddress':'$(pip)','stateReason':{'code':'pending','message':'pending'},'architecture':'x86_64','rootDeviceType':'ebs','rootDeviceName':'/dev/xvda','blockDeviceMapping':{},'virtualizationType':'hvm','hypervisor':'xen','tagSet':{'items':[{'key':'Name','value':'$(env)-app-$(num)'},{'key':'Environment','value':'$(env)'}]},'groupSet':{'items':[{'groupId':'$(sg)','groupName':'$(env)-app'}]},'sourceDestCheck':true,'networkInterfaceSet':{'items':[{'networkInterfaceId':'$(neweni)','subnetId':'$(subnet)','vpcId':'$(vpc)','ownerId':'$(acct)','status':'in-use','macAddress':'$(mac)','privateIpAddress':'$(pip)','privateDnsName':'ip-$(pipdash).ec2.internal','sourceDestCheck':true,'interfaceType':'interface','groupSet':{'items':[{'groupId':'$(sg)','groupName':'$(env)-app'}]},'attachment':{'attachmentId':'eni-attach-0$(hex16)','deviceIndex':0,'networkCardIndex':0,'status':'attaching','attachTime':$(ms),'deleteOnTermination':true},'privateIpAddressesSet':{'item':[{'privateIpAddress':'$(pip)','privateDnsName':'ip-$(pipdash).ec2.internal','primary':true}]},'ipv6AddressesSet':{},'tagSet':{}}]},'iamInstanceProfile':{'arn':'arn:aws:iam::$(acct):instance-profile/$(role)','id':'AIPA$(newaida)'},'ebsOptimized':false,'enaSupport':true,'cpuOptions':{'coreCount':1,'threadsPerCore':2},'capacityReservationSpecification':{'capacityReservationPreference':'open'},'enclaveOptions':{'enabled':false},'metadataOptions':{'state':'pending','httpTokens':'required','httpPutResponseHopLimit':2,'httpEndpoint':'enabled','httpProtocolIpv4':'enabled','httpProtocolIpv6':'disabled','instanceMetadataTags':'disabled'},'maintenanceOptions':{'autoRecovery':'default'},'privateDnsNameOptions':{'hostnameType':'ip-name','enableResourceNameDnsARecord':false,'enableResourceNameDnsAAAARecord':false},'currentInstanceBootMode':'legacy-bios'}]},'requesterId':'940372691376'}",
+	 "{'instancesSet':{'items':[{'imageId':'$(ami)','minCount':1,'maxCount':1}]},'userData':'<sensitiveDataRemoved>','instanceType':'$(itype)','blockDeviceMapping':{},'monitoring':{'enabled':false},'disableApiTermination':false,'disableApiStop':false,'clientToken':'$(uuid)','networkInterfaceSet':{'items':[{'deviceIndex':0,'subnetId':'$(subnet)','associatePublicIpAddress':false,'groupSet':{'items':[{'groupId':'$(sg)'}]}}]},'iamInstanceProfile':{'name':'$(role)'},'tagSpecificationSet':{'items':[{'resourceType':'instance','tags':[{'key':'Name','value':'$(env)-app-$(num)'},{'key':'Environment','value':'$(env)'}]}]}}", "{'requestId':'$(uuid2)','reservationId':'r-0$(hex16)','ownerId':'$(acct)','groupSet':{},'instancesSet':{'items':[{'instanceId':'$(newinst)','imageId':'$(ami)','instanceState':{'code':0,'name':'pending'},'privateDnsName':'ip-$(pipdash).ec2.internal','amiLaunchIndex':0,'productCodes':{},'instanceType':'$(itype)','launchTime':$(ms),'placement':{'availabilityZone':'$(az)','tenancy':'default'},'monitoring':{'state':'disabled'},'subnetId':'$(subnet)','vpcId':'$(vpc)','privateIpAddress':'$(pip)','stateReason':{'code':'pending','message':'pending'},'architecture':'x86_64','rootDeviceType':'ebs','rootDeviceName':'/dev/xvda','blockDeviceMapping':{},'virtualizationType':'hvm','hypervisor':'xen','tagSet':{'items':[{'key':'Name','value':'$(env)-app-$(num)'},{'key':'Environment','value':'$(env)'}]},'groupSet':{'items':[{'groupId':'$(sg)','groupName':'$(env)-app'}]},'sourceDestCheck':true,'networkInterfaceSet':{'items':[{'networkInterfaceId':'$(neweni)','subnetId':'$(subnet)','vpcId':'$(vpc)','ownerId':'$(acct)','status':'in-use','macAddress':'$(mac)','privateIpAddress':'$(pip)','privateDnsName':'ip-$(pipdash).ec2.internal','sourceDestCheck':true,'interfaceType':'interface','groupSet':{'items':[{'groupId':'$(sg)','groupName':'$(env)-app'}]},'attachment':{'attachmentId':'eni-attach-0$(hex16)','deviceIndex':0,'networkCardIndex':0,'status':'attaching','attachTime':$(ms),'deleteOnTermination':true},'privateIpAddressesSet':{'item':[{'privateIpAddress':'$(pip)','privateDnsName':'ip-$(pipdash).ec2.internal','primary':true}]},'ipv6AddressesSet':{},'tagSet':{}}]},'iamInstanceProfile':{'arn':'arn:aws:iam::$(acct):instance-profile/$(role)','id':'AIPA$(newaida)'},'ebsOptimized':false,'enaSupport':true,'cpuOptions':{'coreCount':1,'threadsPerCore':2},'capacityReservationSpecification':{'capacityReservationPreference':'open'},'enclaveOptions':{'enabled':false},'metadataOptions':{'state':'pending','httpTokens':'required','httpPutResponseHopLimit':2,'httpEndpoint':'enabled','httpProtocolIpv4':'enabled','httpProtocolIpv6':'disabled','instanceMetadataTags':'disabled'},'maintenanceOptions':{'autoRecovery':'default'},'privateDnsNameOptions':{'hostnameType':'ip-name','enableResourceNameDnsARecord':false,'enableResourceNameDnsAAAARecord':false},'currentInstanceBootMode':'legacy-bios'}]},'requesterId':'940372691376'}",
 	 NULL, NULL},
 	{EC2, "TerminateInstances", 5, 0, W_PROG, NULL, "{'instancesSet':{'items':[{'instanceId':'$(inst)'}]}}",
 	 "{'requestId':'$(uuid2)','instancesSet':{'items':[{'instanceId':'$(inst)','currentState':{'code':32,'name':'shutting-down'},'previousState':{'code':16,'name':'running'}}]}}",
@@ -463,7 +461,8 @@ static const struct kind kinds[] = {
 	{EC2, "StartInstances", 5, 0, W_HUMAN, NULL, "{'instancesSet':{'items':[{'instanceId':'$(inst)'}]}}",
 	 "{'requestId':'$(uuid2)','instancesSet':{'items':[{'instanceId':'$(inst)','currentState':{'code':0,'name':'pending'},'previousState':{'code':80,'name':'stopped'}}]}}",
 	 NULL, NULL},
-	{EC2, "StopInstances", 5, 0, W_HUMAN, NULL, "{'instancesSet':{'items':[{'instanceId':'$(inst)'}]},'force':false}",
+	{EC2, "StopInstances", 5, 0, W_HUMAN, NULL,
+	 "{'instancesSet':{'items':[{'instanceId':'$(inst)'}]},'force':false}",
 	 "{'requestId':'$(uuid2)','instancesSet':{'items':[{'instanceId':'$(inst)','currentState':{'code':64,'name':'stopping'},'previousState':{'code':16,'name':'running'}}]}}",
 	 NULL, NULL},
 	{EC2, "CreateTags", 35, 0, W_ANY, NULL,
@@ -472,9 +471,8 @@ static const struct kind kinds[] = {
 	{EC2, "CreateSnapshot", 9, 0, W_PROG, NULL, "{'volumeId':'$(vol)','description':'daily backup $(time)'}",
 	 "{'requestId':'$(uuid2)','snapshotId':'$(snap)','volumeId':'$(vol)','status':'pending','startTime':$(ms),'progress':'','ownerId':'$(acct)','volumeSize':$(num),'encrypted':true,'kmsKeyId':'arn:aws:kms:$(region):$(acct):key/$(kms)'}",
 	 NULL, NULL},
-	{EC2, "AuthorizeSecurityGroupIngress", 5, 0, W_PROG, NULL,
-	 "{'groupId':'$(sg)','ipPermissions':{'items':[{'ipProtocol':'tcp','fromPort':$(port),'toPort':$(port),'groups':{},'ipRanges':{'items':[{'cidrIp':'10.$(oct).0.0/16','description':'internal'}]},'ipv6Ranges':{},'prefixListIds':{}}]}}",
-	 "{'requestId':'$(uuid2)','_return':true,'securityGroupRuleSet':{'items':[{'groupOwnerId':'$(acct)','groupId':'$(sg)','securityGroupRuleId':'sgr-0$(hex16)','isEgress':false,'ipProtocol':'tcp','fromPort':$(port),'toPort':$(port),'cidrIpv4':'10.$(oct).0.0/16','description':'internal'}]}}",
+	{EC2,
+	 "AuthorizeSecurityGroupIngress", 5, 0, W_PROG, NULL, "{'groupId':'$(sg)','ipPermissions':{'items':[{'ipProtocol':'tcp','fromPort':$(port),'toPort':$(port),'groups':{},'ipRanges':{'items':[{'cidrIp':'10.$(oct).0.0/16','description':'internal'}]},'ipv6Ranges':{},'prefixListIds':{}}]}}", "{'requestId':'$(uuid2)','_return':true,'securityGroupRuleSet':{'items':[{'groupOwnerId':'$(acct)','groupId':'$(sg)','securityGroupRuleId':'sgr-0$(hex16)','isEgress':false,'ipProtocol':'tcp','fromPort':$(port),'toPort':$(port),'cidrIpv4':'10.$(oct).0.0/16','description':'internal'}]}}",
 	 NULL, NULL},
 	{EC2, "CreateNetworkInterface", 9, 0, W_LAMBDA, NULL,
 	 "{'subnetId':'$(subnet)','description':'AWS Lambda VPC ENI-$(fn)-$(uuid)','groupSet':{'items':[{'groupId':'$(sg)'}]},'privateIpAddressesSet':{}}",
@@ -483,8 +481,8 @@ static const struct kind kinds[] = {
 	{EC2, "DeleteNetworkInterface", 7, 0, W_LAMBDA, NULL, "{'networkInterfaceId':'$(eni)'}", EC2OK, NULL, NULL},
 	/* s3 */
 	{S3, "GetObject", 450, F_RO | F_DATA | F_S3, W_APP, NULL,
-	 "{'bucketName':'$(bucket)','Host':'$(bucket).s3.$(region).amazonaws.com','key':'$(key)'}", NULL,
-	 S3AED("0", "$(size)"), S3OBJRES},
+	 "{'bucketName':'$(bucket)','Host':'$(bucket).s3.$(region).amazonaws.com','key':'$(key)'}",
+	 NULL, S3AED("0", "$(size)"), S3OBJRES},
 	{S3, "PutObject", 220, F_DATA | F_S3, W_APP, NULL,
 	 "{'bucketName':'$(bucket)','Host':'$(bucket).s3.$(region).amazonaws.com','key':'$(key)'}",
 	 "{'x-amz-server-side-encryption':'AES256','x-amz-version-id':'$(s3ver)'}", S3AED("$(size)", "0"), S3OBJRES},
@@ -531,7 +529,8 @@ static const struct kind kinds[] = {
 	{IAM, "GetPolicyVersion", 18, F_RO | F_GLOBAL, W_ANY, NULL,
 	 "{'policyArn':'arn:aws:iam::$(acct):policy/$(policy)','versionId':'v$(num)'}", NULL, NULL, NULL},
 	{IAM, "GetAccountSummary", 3, F_RO | F_GLOBAL | F_ROOT, W_HUMAN, NULL, NULL, NULL, NULL, NULL},
-	{IAM, "CreateUser", 2, F_GLOBAL, W_HUMAN, NULL, "{'userName':'$(newuser)','tags':[{'key':'team','value':'$(env)'}]}",
+	{IAM, "CreateUser", 2, F_GLOBAL, W_HUMAN, NULL,
+	 "{'userName':'$(newuser)','tags':[{'key':'team','value':'$(env)'}]}",
 	 "{'user':{'path':'/','userName':'$(newuser)','userId':'AIDA$(newaida)','arn':'arn:aws:iam::$(acct):user/$(newuser)','createDate':'$(cdate)','tags':[{'key':'team','value':'$(env)'}]}}",
 	 NULL, NULL},
 	{IAM, "CreateRole", 3, F_GLOBAL, W_PROG, NULL,
@@ -539,13 +538,13 @@ static const struct kind kinds[] = {
 	 "{'role':{'path':'/','roleName':'$(env)-$(fn)-role','roleId':'AROA$(newaida)','arn':'arn:aws:iam::$(acct):role/$(env)-$(fn)-role','createDate':'$(cdate)','assumeRolePolicyDocument':'%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22Service%22%3A%22lambda.amazonaws.com%22%7D%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D'}}",
 	 NULL, NULL},
 	{IAM, "AttachRolePolicy", 4, F_GLOBAL, W_PROG, NULL,
-	 "{'roleName':'$(role)','policyArn':'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'}", NULL, NULL,
-	 NULL},
+	 "{'roleName':'$(role)','policyArn':'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'}", NULL,
+	 NULL, NULL},
 	{IAM, "AttachUserPolicy", 2, F_GLOBAL, W_HUMAN, NULL,
 	 "{'userName':'$(user)','policyArn':'arn:aws:iam::aws:policy/ReadOnlyAccess'}", NULL, NULL, NULL},
 	{IAM, "CreateAccessKey", 2, F_GLOBAL, W_HUMAN, NULL, "{'userName':'$(user)'}",
-	 "{'accessKey':{'userName':'$(user)','accessKeyId':'$(newakia)','status':'Active','createDate':'$(cdate)'}}", NULL,
-	 NULL},
+	 "{'accessKey':{'userName':'$(user)','accessKeyId':'$(newakia)','status':'Active','createDate':'$(cdate)'}}",
+	 NULL, NULL},
 	/* sts */
 	{STS, "GetCallerIdentity", 260, F_RO | F_NOFAIL, W_ANY, NULL, NULL, NULL, NULL, NULL},
 	{STS, "GetSessionToken", 4, 0, W_PROG, NULL, "{'durationSeconds':3600}",
@@ -561,8 +560,8 @@ static const struct kind kinds[] = {
 	 "{'keyId':'arn:aws:kms:$(region):$(acct):key/$(kms)','encryptionContext':{'aws:s3:arn':'arn:aws:s3:::$(bucket)/$(key)'},'keySpec':'AES_256'}",
 	 NULL, NULL, KMSRES},
 	{KMS, "Encrypt", 50, 0, W_APP, NULL,
-	 "{'keyId':'$(alias)','encryptionAlgorithm':'SYMMETRIC_DEFAULT','encryptionContext':{'service':'$(fn)'}}", NULL, NULL,
-	 KMSRES},
+	 "{'keyId':'$(alias)','encryptionAlgorithm':'SYMMETRIC_DEFAULT','encryptionContext':{'service':'$(fn)'}}", NULL,
+	 NULL, KMSRES},
 	{KMS, "DescribeKey", 50, F_RO, W_ANY, NULL, "{'keyId':'$(alias)'}", NULL, NULL, KMSRES},
 	{KMS, "ListAliases", 14, F_RO, W_ANY, NULL, "{'limit':100}", NULL, NULL, NULL},
 	{KMS, "ListKeys", 9, F_RO, W_ANY, NULL, "{'limit':1000}", NULL, NULL, NULL},
@@ -582,15 +581,16 @@ static const struct kind kinds[] = {
 	/* logs */
 	{LOGS, "CreateLogStream", 380, 0, W_LAMBDA, NULL,
 	 "{'logGroupName':'/aws/lambda/$(fn)','logStreamName':'$(logstream)'}", NULL, NULL, NULL},
-	{LOGS, "DescribeLogGroups", 55, F_RO, W_ANY, NULL, "{'logGroupNamePrefix':'/aws/lambda/$(fn)','limit':50}", NULL,
-	 NULL, NULL},
+	{LOGS, "DescribeLogGroups", 55, F_RO, W_ANY, NULL, "{'logGroupNamePrefix':'/aws/lambda/$(fn)','limit':50}",
+	 NULL, NULL, NULL},
 	{LOGS, "DescribeLogStreams", 55, F_RO, W_ANY, NULL,
 	 "{'logGroupName':'$(loggroup)','orderBy':'LastEventTime','descending':true,'limit':50}", NULL, NULL, NULL},
 	{LOGS, "CreateLogGroup", 9, 0, W_LAMBDA, NULL, "{'logGroupName':'/aws/lambda/$(fn)'}", NULL, NULL, NULL},
-	{LOGS, "PutRetentionPolicy", 4, 0, W_PROG, NULL, "{'logGroupName':'$(loggroup)','retentionInDays':30}", NULL, NULL,
-	 NULL},
+	{LOGS, "PutRetentionPolicy", 4, 0, W_PROG, NULL, "{'logGroupName':'$(loggroup)','retentionInDays':30}", NULL,
+	 NULL, NULL},
 	{LOGS, "FilterLogEvents", 28, F_RO, W_HUMAN, NULL,
-	 "{'logGroupName':'$(loggroup)','startTime':$(ms),'filterPattern':'ERROR','interleaved':true}", NULL, NULL, NULL},
+	 "{'logGroupName':'$(loggroup)','startTime':$(ms),'filterPattern':'ERROR','interleaved':true}", NULL, NULL,
+	 NULL},
 	/* ssm */
 	{SSM, "GetParameter", 230, F_RO, W_APP, NULL, "{'name':'$(param)','withDecryption':true}", NULL, NULL, NULL},
 	{SSM, "GetParameters", 110, F_RO, W_APP, NULL, "{'names':['$(param)','$(param2)'],'withDecryption':true}", NULL,
@@ -600,18 +600,17 @@ static const struct kind kinds[] = {
 	 NULL, NULL, NULL},
 	{SSM, "DescribeInstanceInformation", 28, F_RO, W_ANY, NULL,
 	 "{'filters':[{'key':'InstanceIds','values':['$(inst)']}],'maxResults':50}", NULL, NULL, NULL},
-	{SSM, "SendCommand", 4, 0, W_HUMAN, NULL,
-	 "{'instanceIds':['$(inst)'],'documentName':'AWS-RunShellScript','parameters':'HIDDEN_DUE_TO_SECURITY_REASONS','interactive':false}",
-	 "{'command':{'commandId':'$(uuid)','documentName':'AWS-RunShellScript','documentVersion':'$DEFAULT','comment':'','expiresAfter':'$(exp)','parameters':'HIDDEN_DUE_TO_SECURITY_REASONS','instanceIds':['$(inst)'],'targets':[],'requestedDateTime':'$(cdate)','status':'Pending','statusDetails':'Pending','outputS3Region':'$(region)','outputS3BucketName':'','outputS3KeyPrefix':'','maxConcurrency':'50','maxErrors':'0','targetCount':1,'completedCount':0,'errorCount':0,'deliveryTimedOutCount':0,'serviceRole':'','notificationConfig':{'notificationArn':'','notificationEvents':[],'notificationType':''},'cloudWatchOutputConfig':{'cloudWatchLogGroupName':'','cloudWatchOutputEnabled':false},'timeoutSeconds':3600,'alarmConfiguration':{'ignorePollAlarmFailure':false,'alarms':[]},'triggeredAlarms':[]}}",
+	{SSM, "SendCommand",
+	 4, 0, W_HUMAN, NULL, "{'instanceIds':['$(inst)'],'documentName':'AWS-RunShellScript','parameters':'HIDDEN_DUE_TO_SECURITY_REASONS','interactive':false}", "{'command':{'commandId':'$(uuid)','documentName':'AWS-RunShellScript','documentVersion':'$DEFAULT','comment':'','expiresAfter':'$(exp)','parameters':'HIDDEN_DUE_TO_SECURITY_REASONS','instanceIds':['$(inst)'],'targets':[],'requestedDateTime':'$(cdate)','status':'Pending','statusDetails':'Pending','outputS3Region':'$(region)','outputS3BucketName':'','outputS3KeyPrefix':'','maxConcurrency':'50','maxErrors':'0','targetCount':1,'completedCount':0,'errorCount':0,'deliveryTimedOutCount':0,'serviceRole':'','notificationConfig':{'notificationArn':'','notificationEvents':[],'notificationType':''},'cloudWatchOutputConfig':{'cloudWatchLogGroupName':'','cloudWatchOutputEnabled':false},'timeoutSeconds':3600,'alarmConfiguration':{'ignorePollAlarmFailure':false,'alarms':[]},'triggeredAlarms':[]}}",
 	 NULL, NULL},
 	{SSM, "StartSession", 3, 0, W_HUMAN, NULL, "{'target':'$(inst)'}",
 	 "{'sessionId':'$(user)-$(hex16)','tokenValue':'Value hidden due to security reasons.','streamUrl':'wss://ssmmessages.$(region).amazonaws.com/v1/data-channel/$(user)-$(hex16)?role=publish_subscribe&cell-number=AAEAAQ'}",
 	 NULL, NULL},
 	/* cloudtrail */
-	{CT, "DescribeTrails", 14, F_RO | F_SVC, W_ANY, "config.amazonaws.com", "{'includeShadowTrails':true}", NULL, NULL,
-	 NULL},
-	{CT, "GetTrailStatus", 14, F_RO, W_ANY, NULL,
-	 "{'name':'arn:aws:cloudtrail:us-east-1:$(acct):trail/$(trail)'}", NULL, NULL, NULL},
+	{CT, "DescribeTrails", 14, F_RO | F_SVC, W_ANY, "config.amazonaws.com", "{'includeShadowTrails':true}", NULL,
+	 NULL, NULL},
+	{CT, "GetTrailStatus", 14, F_RO, W_ANY, NULL, "{'name':'arn:aws:cloudtrail:us-east-1:$(acct):trail/$(trail)'}",
+	 NULL, NULL, NULL},
 	{CT, "LookupEvents", 18, F_RO, W_HUMAN, NULL,
 	 "{'lookupAttributes':[{'attributeKey':'EventName','attributeValue':'ConsoleLogin'}],'startTime':'$(cdate)','maxResults':50}",
 	 NULL, NULL, NULL},
@@ -623,14 +622,15 @@ static const struct kind kinds[] = {
 	{CONFIG, "DescribeConfigRules", 14, F_RO, W_ANY, NULL, "{}", NULL, NULL, NULL},
 	{CONFIG, "DescribeConfigurationRecorders", 14, F_RO, W_ANY, NULL, "{}", NULL, NULL, NULL},
 	/* secretsmanager */
-	{SM, "GetSecretValue", 140, F_RO, W_APP, NULL, "{'secretId':'arn:aws:secretsmanager:$(region):$(acct):secret:$(secret)'}",
-	 NULL, NULL, NULL},
+	{SM, "GetSecretValue", 140, F_RO, W_APP, NULL,
+	 "{'secretId':'arn:aws:secretsmanager:$(region):$(acct):secret:$(secret)'}", NULL, NULL, NULL},
 	{SM, "DescribeSecret", 28, F_RO, W_ANY, NULL, "{'secretId':'$(secret)'}", NULL, NULL, NULL},
 	{SM, "ListSecrets", 14, F_RO, W_ANY, NULL, "{'maxResults':100,'sortOrder':'asc'}", NULL, NULL, NULL},
 	/* rds */
 	{RDS, "DescribeDBInstances", 45, F_RO, W_ANY, NULL, "{'dBInstanceIdentifier':'$(db)'}", NULL, NULL, NULL},
 	{RDS, "DescribeDBClusters", 18, F_RO, W_ANY, NULL, "{'includeShared':false}", NULL, NULL, NULL},
-	{RDS, "CreateDBSnapshot", 3, 0, W_PROG, NULL, "{'dBSnapshotIdentifier':'$(db)-$(hex8)','dBInstanceIdentifier':'$(db)'}",
+	{RDS, "CreateDBSnapshot", 3, 0, W_PROG, NULL,
+	 "{'dBSnapshotIdentifier':'$(db)-$(hex8)','dBInstanceIdentifier':'$(db)'}",
 	 "{'dBSnapshotIdentifier':'$(db)-$(hex8)','dBInstanceIdentifier':'$(db)','engine':'postgres','allocatedStorage':100,'status':'creating','port':5432,'availabilityZone':'$(az)','vpcId':'$(vpc)','instanceCreateTime':'$(cdate)','masterUsername':'app','engineVersion':'15.5','licenseModel':'postgresql-license','snapshotType':'manual','percentProgress':0,'storageType':'gp3','encrypted':true,'kmsKeyId':'arn:aws:kms:$(region):$(acct):key/$(kms)','dBSnapshotArn':'arn:aws:rds:$(region):$(acct):snapshot:$(db)-$(hex8)','iAMDatabaseAuthenticationEnabled':false,'dbiResourceId':'db-$(hex16)','snapshotTarget':'region','dedicatedLogVolume':false}",
 	 NULL, NULL},
 	/* dynamodb */
@@ -644,21 +644,23 @@ static const struct kind kinds[] = {
 	 "{'topicArn':'arn:aws:sns:$(region):$(acct):$(topic)','subject':'$(env) alert','message':'HIDDEN_DUE_TO_SECURITY_REASONS'}",
 	 "{'messageId':'$(uuid)'}", NULL, NULL},
 	{SNS, "ListTopics", 14, F_RO, W_ANY, NULL, NULL, NULL, NULL, NULL},
-	{SNS, "GetTopicAttributes", 18, F_RO, W_ANY, NULL, "{'topicArn':'arn:aws:sns:$(region):$(acct):$(topic)'}", NULL,
-	 NULL, NULL},
+	{SNS, "GetTopicAttributes", 18, F_RO, W_ANY, NULL, "{'topicArn':'arn:aws:sns:$(region):$(acct):$(topic)'}",
+	 NULL, NULL, NULL},
 	/* sqs */
 	{SQS, "GetQueueAttributes", 55, F_RO, W_APP, NULL,
-	 "{'queueUrl':'https://sqs.$(region).amazonaws.com/$(acct)/$(queue)','attributeNames':['All']}", NULL, NULL, NULL},
+	 "{'queueUrl':'https://sqs.$(region).amazonaws.com/$(acct)/$(queue)','attributeNames':['All']}", NULL, NULL,
+	 NULL},
 	{SQS, "ListQueues", 14, F_RO, W_ANY, NULL, "{'maxResults':1000}", NULL, NULL, NULL},
 	{SQS, "CreateQueue", 2, 0, W_PROG, NULL,
 	 "{'queueName':'$(env)-$(fn)-dlq','attributes':{'MessageRetentionPeriod':'1209600','VisibilityTimeout':'30'}}",
 	 "{'queueUrl':'https://sqs.$(region).amazonaws.com/$(acct)/$(env)-$(fn)-dlq'}", NULL, NULL},
 	/* autoscaling */
-	{AS, "DescribeAutoScalingGroups", 55, F_RO, W_ANY, NULL, "{'autoScalingGroupNames':['$(asg)']}", NULL, NULL, NULL},
+	{AS, "DescribeAutoScalingGroups", 55, F_RO, W_ANY, NULL, "{'autoScalingGroupNames':['$(asg)']}", NULL, NULL,
+	 NULL},
 	{AS, "UpdateAutoScalingGroup", 4, 0, W_PROG, NULL,
 	 "{'autoScalingGroupName':'$(asg)','minSize':2,'maxSize':$(num),'desiredCapacity':3}", NULL, NULL, NULL},
-	{AS, "DescribeScalingActivities", 14, F_RO, W_ANY, NULL, "{'autoScalingGroupName':'$(asg)','maxRecords':20}", NULL,
-	 NULL, NULL},
+	{AS, "DescribeScalingActivities", 14, F_RO, W_ANY, NULL, "{'autoScalingGroupName':'$(asg)','maxRecords':20}",
+	 NULL, NULL, NULL},
 	/* elasticloadbalancing */
 	{ELB, "DescribeLoadBalancers", 35, F_RO, W_ANY, NULL, "{'pageSize':400}", NULL, NULL, NULL},
 	{ELB, "DescribeTargetHealth", 90, F_RO, W_ANY, NULL,
@@ -669,7 +671,8 @@ static const struct kind kinds[] = {
 	 "{'targetGroupArn':'arn:aws:elasticloadbalancing:$(region):$(acct):targetgroup/$(tg)','targets':[{'id':'$(inst)','port':8080}]}",
 	 NULL, NULL, NULL},
 	/* monitoring */
-	{CW, "DescribeAlarms", 45, F_RO, W_ANY, NULL, "{'alarmNamePrefix':'$(env)-','maxRecords':100}", NULL, NULL, NULL},
+	{CW, "DescribeAlarms", 45, F_RO, W_ANY, NULL, "{'alarmNamePrefix':'$(env)-','maxRecords':100}", NULL, NULL,
+	 NULL},
 	{CW, "GetMetricData", 90, F_RO, W_ANY, NULL,
 	 "{'metricDataQueries':[{'id':'m1','metricStat':{'metric':{'namespace':'AWS/EC2','metricName':'CPUUtilization','dimensions':[{'name':'InstanceId','value':'$(inst)'}]},'period':300,'stat':'Average'},'returnData':true}],'startTime':'$(cdate)','endTime':'$(exp)'}",
 	 NULL, NULL, NULL},
@@ -683,16 +686,16 @@ static const struct kind kinds[] = {
 	 NULL, NULL, NULL},
 
 	/* planted only: never drawn for the background */
-	{CT, "StopLogging", 0, F_ATTACK, W_ANY, NULL, "{'name':'arn:aws:cloudtrail:us-east-1:$(acct):trail/$(trail)'}", NULL,
-	 NULL, NULL},
-	{CT, "DeleteTrail", 0, F_ATTACK, W_ANY, NULL, "{'name':'arn:aws:cloudtrail:us-east-1:$(acct):trail/$(trail)'}", NULL,
-	 NULL, NULL},
+	{CT, "StopLogging", 0, F_ATTACK, W_ANY, NULL, "{'name':'arn:aws:cloudtrail:us-east-1:$(acct):trail/$(trail)'}",
+	 NULL, NULL, NULL},
+	{CT, "DeleteTrail", 0, F_ATTACK, W_ANY, NULL, "{'name':'arn:aws:cloudtrail:us-east-1:$(acct):trail/$(trail)'}",
+	 NULL, NULL, NULL},
 	{GD, "DeleteDetector", 0, F_ATTACK, W_ANY, NULL, "{'detectorId':'$(detector)'}", NULL, NULL, NULL},
 	{IAM, "AttachUserPolicy", 0, F_ATTACK, W_ANY, NULL,
 	 "{'userName':'$(newuser)','policyArn':'arn:aws:iam::aws:policy/AdministratorAccess'}", NULL, NULL, NULL},
 	{IAM, "CreateAccessKey", 0, F_ATTACK, W_ANY, NULL, "{'userName':'$(newuser)'}",
-	 "{'accessKey':{'userName':'$(newuser)','accessKeyId':'$(newakia)','status':'Active','createDate':'$(cdate)'}}", NULL,
-	 NULL},
+	 "{'accessKey':{'userName':'$(newuser)','accessKeyId':'$(newakia)','status':'Active','createDate':'$(cdate)'}}",
+	 NULL, NULL},
 	{S3, "PutBucketPolicy", 0, F_ATTACK | F_S3, W_ANY, NULL,
 	 "{'bucketPolicy':{'Version':'2012-10-17','Statement':[{'Sid':'PublicRead','Effect':'Allow','Principal':'*','Action':'s3:GetObject','Resource':'arn:aws:s3:::$(bucket)/*'}]},'bucketName':'$(bucket)','Host':'$(bucket).s3.$(region).amazonaws.com','policy':''}",
 	 NULL, S3AED("$(size)", "0"), S3BUCKETRES},
@@ -714,23 +717,83 @@ _Static_assert(NELEM(kinds) <= 256, "struct user mask holds 256 kinds");
 /* ---- templates ----------------------------------------------------------- */
 
 enum var {
-	V_ACCT, V_REGION, V_TIME, V_MS, V_EXP, V_CDATE, V_INST, V_PIP, V_PIPDASH, V_ENI, V_SG, V_SUBNET,
-	V_VPC, V_AZ, V_AMI, V_VOL, V_SNAP, V_KMS, V_ALIAS, V_FN, V_BUCKET, V_KEY, V_PREFIX, V_SIZE,
-	V_AMZID2, V_S3VER, V_CIPHER, V_TABLE, V_QUEUE, V_TOPIC, V_DB, V_ASG, V_TG, V_LB, V_USER,
-	V_ROLE, V_POLICY, V_SECRET, V_PARAM, V_PARAM2, V_LOGGROUP, V_LOGSTREAM, V_UUID, V_UUID2,
-	V_HEX8, V_HEX16, V_HEX32, V_NUM, V_NUM1, V_ENV, V_ITYPE, V_PORT, V_OCT, V_NEWINST, V_NEWENI,
-	V_MAC, V_NEWUSER, V_NEWAIDA, V_NEWAKIA, V_SESS, V_TOKEN, V_ASIA, V_AROA, V_MFA, V_DETECTOR,
-	V_TRAIL, V_NVAR
+	V_ACCT,
+	V_REGION,
+	V_TIME,
+	V_MS,
+	V_EXP,
+	V_CDATE,
+	V_INST,
+	V_PIP,
+	V_PIPDASH,
+	V_ENI,
+	V_SG,
+	V_SUBNET,
+	V_VPC,
+	V_AZ,
+	V_AMI,
+	V_VOL,
+	V_SNAP,
+	V_KMS,
+	V_ALIAS,
+	V_FN,
+	V_BUCKET,
+	V_KEY,
+	V_PREFIX,
+	V_SIZE,
+	V_AMZID2,
+	V_S3VER,
+	V_CIPHER,
+	V_TABLE,
+	V_QUEUE,
+	V_TOPIC,
+	V_DB,
+	V_ASG,
+	V_TG,
+	V_LB,
+	V_USER,
+	V_ROLE,
+	V_POLICY,
+	V_SECRET,
+	V_PARAM,
+	V_PARAM2,
+	V_LOGGROUP,
+	V_LOGSTREAM,
+	V_UUID,
+	V_UUID2,
+	V_HEX8,
+	V_HEX16,
+	V_HEX32,
+	V_NUM,
+	V_NUM1,
+	V_ENV,
+	V_ITYPE,
+	V_PORT,
+	V_OCT,
+	V_NEWINST,
+	V_NEWENI,
+	V_MAC,
+	V_NEWUSER,
+	V_NEWAIDA,
+	V_NEWAKIA,
+	V_SESS,
+	V_TOKEN,
+	V_ASIA,
+	V_AROA,
+	V_MFA,
+	V_DETECTOR,
+	V_TRAIL,
+	V_NVAR
 };
 
 static const char *const var_names[V_NVAR] = {
-	"acct", "region", "time", "ms", "exp", "cdate", "inst", "pip", "pipdash", "eni", "sg", "subnet",
-	"vpc", "az", "ami", "vol", "snap", "kms", "alias", "fn", "bucket", "key", "prefix", "size",
-	"amzid2", "s3ver", "cipher", "table", "queue", "topic", "db", "asg", "tg", "lb", "user",
-	"role", "policy", "secret", "param", "param2", "loggroup", "logstream", "uuid", "uuid2",
-	"hex8", "hex16", "hex32", "num", "num1", "env", "itype", "port", "oct", "newinst", "neweni",
-	"mac", "newuser", "newaida", "newakia", "sess", "token", "asia", "aroa", "mfa", "detector",
-	"trail",
+	"acct",     "region",    "time",   "ms",      "exp",      "cdate", "inst",    "pip",     "pipdash", "eni",
+	"sg",       "subnet",    "vpc",    "az",      "ami",      "vol",   "snap",    "kms",     "alias",   "fn",
+	"bucket",   "key",       "prefix", "size",    "amzid2",   "s3ver", "cipher",  "table",   "queue",   "topic",
+	"db",       "asg",       "tg",     "lb",      "user",     "role",  "policy",  "secret",  "param",   "param2",
+	"loggroup", "logstream", "uuid",   "uuid2",   "hex8",     "hex16", "hex32",   "num",     "num1",    "env",
+	"itype",    "port",      "oct",    "newinst", "neweni",   "mac",   "newuser", "newaida", "newakia", "sess",
+	"token",    "asia",      "aroa",   "mfa",     "detector", "trail",
 };
 
 /* a compiled template: literal spans alternating with variables */
@@ -881,9 +944,10 @@ static void ev_begin(struct gen *g)
 #define PICK(arr) ((arr)[rng_below(r, (uint32_t)NELEM(arr))])
 
 static const char *const envs[] = {"prod", "prod", "prod", "staging", "dev"};
-static const char *const itypes[] = {"t3.medium", "t3.large", "m6i.large", "m6i.xlarge", "c6g.2xlarge", "r6i.large", "t3.micro"};
+static const char *const itypes[] = {"t3.medium",   "t3.large",  "m6i.large", "m6i.xlarge",
+				     "c6g.2xlarge", "r6i.large", "t3.micro"};
 static const int ports[] = {443, 5432, 6379, 8080, 3306, 9200};
-static const char *const words[] = {"orders",  "invoices", "images",  "events", "users",   "sessions",
+static const char *const words[] = {"orders",  "invoices", "images",  "events", "users",    "sessions",
 				    "metrics", "reports",  "exports", "models", "features", "clicks"};
 
 static void gen_s3_key(struct gen *g, struct buf *b)
@@ -981,22 +1045,43 @@ static void var_make(struct gen *g, int v)
 	switch (v) {
 	case V_ACCT: buf_s(b, ac->id); break;
 	case V_REGION: buf_s(b, all_regions[g->region]); break;
-	case V_TIME: fmt_iso(tmp, g->t); buf_s(b, tmp); break;
+	case V_TIME:
+		fmt_iso(tmp, g->t);
+		buf_s(b, tmp);
+		break;
 	case V_MS: buf_u(b, (uint64_t)g->t * 1000 + rng_below(r, 1000)); break;
-	case V_EXP: fmt_aws(tmp, sizeof(tmp), g->t + 3600); buf_s(b, tmp); break;
-	case V_CDATE: fmt_aws(tmp, sizeof(tmp), g->t); buf_s(b, tmp); break;
-	case V_INST: pick_inst(g); buf_s(b, ac->inst[g->ix_inst].id); break;
-	case V_PIP: pick_inst(g); buf_s(b, ac->inst[g->ix_inst].pip); break;
+	case V_EXP:
+		fmt_aws(tmp, sizeof(tmp), g->t + 3600);
+		buf_s(b, tmp);
+		break;
+	case V_CDATE:
+		fmt_aws(tmp, sizeof(tmp), g->t);
+		buf_s(b, tmp);
+		break;
+	case V_INST:
+		pick_inst(g);
+		buf_s(b, ac->inst[g->ix_inst].id);
+		break;
+	case V_PIP:
+		pick_inst(g);
+		buf_s(b, ac->inst[g->ix_inst].pip);
+		break;
 	case V_PIPDASH:
 		pick_inst(g);
 		for (const char *p = ac->inst[g->ix_inst].pip; *p; p++)
 			buf_c(b, *p == '.' ? '-' : *p);
 		break;
-	case V_ENI: pick_inst(g); buf_s(b, ac->inst[g->ix_inst].eni); break;
+	case V_ENI:
+		pick_inst(g);
+		buf_s(b, ac->inst[g->ix_inst].eni);
+		break;
 	case V_SG: buf_s(b, PICK(ac->sg)); break;
 	case V_SUBNET: buf_s(b, PICK(ac->subnet)); break;
 	case V_VPC: buf_s(b, PICK(ac->vpc)); break;
-	case V_AZ: buf_s(b, all_regions[g->region]); buf_c(b, (char)('a' + rng_below(r, 3))); break;
+	case V_AZ:
+		buf_s(b, all_regions[g->region]);
+		buf_c(b, (char)('a' + rng_below(r, 3)));
+		break;
 	case V_AMI: buf_s(b, PICK(ac->ami)); break;
 	case V_VOL: buf_s(b, PICK(ac->vol)); break;
 	case V_SNAP: buf_s(b, PICK(ac->snap)); break;
@@ -1005,7 +1090,11 @@ static void var_make(struct gen *g, int v)
 	case V_FN: buf_s(b, PICK(ac->fn)); break;
 	case V_BUCKET: buf_s(b, ac->bucket[rng_skew(r, NELEM(ac->bucket))]); break;
 	case V_KEY: gen_s3_key(g, b); break;
-	case V_PREFIX: buf_s(b, "data/"); buf_s(b, PICK(words)); buf_c(b, '/'); break;
+	case V_PREFIX:
+		buf_s(b, "data/");
+		buf_s(b, PICK(words));
+		buf_c(b, '/');
+		break;
 	case V_SIZE: {
 		/* log-uniform from 128 bytes to 32 MiB */
 		uint64_t base = 1ULL << (7 + rng_below(r, 18));
@@ -1013,7 +1102,10 @@ static void var_make(struct gen *g, int v)
 		buf_u(b, base + rng_next(r) % base);
 		break;
 	}
-	case V_AMZID2: buf_rand(b, r, B64, 75); buf_c(b, '='); break;
+	case V_AMZID2:
+		buf_rand(b, r, B64, 75);
+		buf_c(b, '=');
+		break;
 	case V_S3VER: buf_rand(b, r, ALNUM, 32); break;
 	case V_CIPHER: buf_s(b, "TLS_AES_128_GCM_SHA256"); break;
 	case V_TABLE: buf_s(b, PICK(ac->table)); break;
@@ -1059,8 +1151,14 @@ static void var_make(struct gen *g, int v)
 	case V_ITYPE: buf_s(b, PICK(itypes)); break;
 	case V_PORT: buf_u(b, (uint64_t)PICK(ports)); break;
 	case V_OCT: buf_u(b, rng_below(r, 32)); break;
-	case V_NEWINST: buf_s(b, "i-0"); buf_rand(b, r, HEX, 16); break;
-	case V_NEWENI: buf_s(b, "eni-0"); buf_rand(b, r, HEX, 16); break;
+	case V_NEWINST:
+		buf_s(b, "i-0");
+		buf_rand(b, r, HEX, 16);
+		break;
+	case V_NEWENI:
+		buf_s(b, "eni-0");
+		buf_rand(b, r, HEX, 16);
+		break;
 	case V_MAC:
 		for (int i = 0; i < 6; i++) {
 			if (i)
@@ -1071,12 +1169,26 @@ static void var_make(struct gen *g, int v)
 				buf_rand(b, r, HEX, 2);
 		}
 		break;
-	case V_NEWUSER: buf_s(b, "svc-"); buf_s(b, PICK(words)); buf_c(b, '-'); buf_rand(b, r, HEX, 4); break;
+	case V_NEWUSER:
+		buf_s(b, "svc-");
+		buf_s(b, PICK(words));
+		buf_c(b, '-');
+		buf_rand(b, r, HEX, 4);
+		break;
 	case V_NEWAIDA: buf_rand(b, r, B32, 17); break;
-	case V_NEWAKIA: buf_s(b, "AKIA"); buf_rand(b, r, B32, 16); break;
-	case V_SESS: buf_s(b, "botocore-session-"); buf_u(b, (uint64_t)g->t - rng_below(r, 30)); break;
+	case V_NEWAKIA:
+		buf_s(b, "AKIA");
+		buf_rand(b, r, B32, 16);
+		break;
+	case V_SESS:
+		buf_s(b, "botocore-session-");
+		buf_u(b, (uint64_t)g->t - rng_below(r, 30));
+		break;
 	case V_TOKEN: gen_token(g, b); break;
-	case V_ASIA: buf_s(b, "ASIA"); buf_rand(b, r, B32, 16); break;
+	case V_ASIA:
+		buf_s(b, "ASIA");
+		buf_rand(b, r, B32, 16);
+		break;
 	case V_MFA: buf_s(b, "Yes"); break;
 	case V_DETECTOR: {
 		/* one detector per account and region, stable */
@@ -1109,13 +1221,14 @@ static void tpl_render(struct gen *g, const struct tpl *t, struct buf *out)
 
 /* ---- the world ------------------------------------------------------------ */
 
-static const char *const first_names[] = {"alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi",
-					  "ivan", "judy", "mallory", "niaj", "olivia", "peggy", "rupert", "sybil",
-					  "trent", "victor", "walter", "yuki", "zoe", "omar", "priya", "liam"};
-static const char *const last_names[] = {"smith", "jones", "garcia", "chen", "muller", "rossi", "tanaka", "kowalski",
-					 "okafor", "silva", "nguyen", "larsen", "dubois", "novak", "patel", "kim"};
-static const char *const prog_users[] = {"ci-deploy", "terraform", "jenkins", "backup-svc", "datadog-integration",
-					 "github-actions", "s3-sync", "monitoring-ro", "legacy-app", "etl-loader"};
+static const char *const first_names[] = {"alice", "bob",    "carol",   "dave", "erin",   "frank", "grace",  "heidi",
+					  "ivan",  "judy",   "mallory", "niaj", "olivia", "peggy", "rupert", "sybil",
+					  "trent", "victor", "walter",  "yuki", "zoe",    "omar",  "priya",  "liam"};
+static const char *const last_names[] = {"smith",  "jones", "garcia", "chen",   "muller", "rossi", "tanaka", "kowalski",
+					 "okafor", "silva", "nguyen", "larsen", "dubois", "novak", "patel",  "kim"};
+static const char *const prog_users[] = {"ci-deploy",           "terraform",      "jenkins", "backup-svc",
+					 "datadog-integration", "github-actions", "s3-sync", "monitoring-ro",
+					 "legacy-app",          "etl-loader"};
 static const char *const browsers[] = {
 	"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/121.0.0.0 Safari/537.36",
 	"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36",
@@ -1142,19 +1255,20 @@ static int make_ua(struct rng *r, int fam, char *out, size_t n)
 				 b, 4 + c % 5, PICK(kernels), PICK(distros));
 			break;
 		case 1:
-			snprintf(out, n, "aws-cli/2.%u.%u Python/3.11.%u Darwin/23.%u.0 exe/x86_64 prompt/off", 13 + c % 3,
-				 b, 4 + c % 5, c % 4);
+			snprintf(out, n, "aws-cli/2.%u.%u Python/3.11.%u Darwin/23.%u.0 exe/x86_64 prompt/off",
+				 13 + c % 3, b, 4 + c % 5, c % 4);
 			break;
 		default:
-			snprintf(out, n, "aws-cli/2.%u.%u Python/3.11.%u Windows/10 exe/AMD64 prompt/off", 13 + c % 3, b,
-				 4 + c % 5);
+			snprintf(out, n, "aws-cli/2.%u.%u Python/3.11.%u Windows/10 exe/AMD64 prompt/off", 13 + c % 3,
+				 b, 4 + c % 5);
 			break;
 		}
 		return 1;
 	case UA_BOTO3:
 		if (rng_chance(r, .5)) { /* older SDKs: the pre-2023 form */
-			snprintf(out, n, "Boto3/1.26.%u Python/3.9.%u Linux/5.10.%u-%u.%u.amzn2.x86_64 Botocore/1.29.%u", a, c + 10,
-				 200 + b, 200 + a, 700 + a, a);
+			snprintf(out, n,
+				 "Boto3/1.26.%u Python/3.9.%u Linux/5.10.%u-%u.%u.amzn2.x86_64 Botocore/1.29.%u", a,
+				 c + 10, 200 + b, 200 + a, 700 + a, a);
 			return 0;
 		}
 		snprintf(out, n,
@@ -1164,10 +1278,11 @@ static int make_ua(struct rng *r, int fam, char *out, size_t n)
 		return 0;
 	case UA_BOTO3_LAMBDA:
 		if (rng_chance(r, .5)) {
-			snprintf(out, n,
-				 "Boto3/1.26.%u Python/3.9.%u Linux/5.10.%u-%u.%u.amzn2.x86_64 exec-env/AWS_Lambda_python3.9 "
-				 "Botocore/1.29.%u",
-				 a, c + 10, 200 + b, 200 + a, 700 + a, a);
+			snprintf(
+				out, n,
+				"Boto3/1.26.%u Python/3.9.%u Linux/5.10.%u-%u.%u.amzn2.x86_64 exec-env/AWS_Lambda_python3.9 "
+				"Botocore/1.29.%u",
+				a, c + 10, 200 + b, 200 + a, 700 + a, a);
 			return 0;
 		}
 		snprintf(out, n,
@@ -1182,12 +1297,12 @@ static int make_ua(struct rng *r, int fam, char *out, size_t n)
 			 "api/s3#3.5%02u.0 exec-env/AWS_Lambda_nodejs20.x",
 			 a, 200 + b, 200 + a, 700 + a, c, a);
 		return 0;
-	case UA_GO:
-		snprintf(out, n, "aws-sdk-go/1.50.%u (go1.21.%u; linux; amd64)", a, c);
-		return 0;
+	case UA_GO: snprintf(out, n, "aws-sdk-go/1.50.%u (go1.21.%u; linux; amd64)", a, c); return 0;
 	case UA_GOV2:
-		snprintf(out, n, "aws-sdk-go-v2/1.25.%u os/linux lang/go#1.21.%u md/GOOS#linux md/GOARCH#amd64 api/ec2#1.14%u.0",
-			 b, c, c);
+		snprintf(
+			out, n,
+			"aws-sdk-go-v2/1.25.%u os/linux lang/go#1.21.%u md/GOOS#linux md/GOARCH#amd64 api/ec2#1.14%u.0",
+			b, c, c);
 		return 0;
 	case UA_JAVA:
 		snprintf(out, n,
@@ -1196,11 +1311,12 @@ static int make_ua(struct rng *r, int fam, char *out, size_t n)
 			 a, 200 + b, 200 + a, c, c + 7, c);
 		return 0;
 	default:
-		snprintf(out, n,
-			 "APN/1.0 HashiCorp/1.0 Terraform/1.6.%u (+https://www.terraform.io) terraform-provider-aws/5.3%u.0 "
-			 "(+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go/1.49.%u (go1.21.%u; linux; "
-			 "amd64)",
-			 c, c, a, c);
+		snprintf(
+			out, n,
+			"APN/1.0 HashiCorp/1.0 Terraform/1.6.%u (+https://www.terraform.io) terraform-provider-aws/5.3%u.0 "
+			"(+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go/1.49.%u (go1.21.%u; linux; "
+			"amd64)",
+			c, c, a, c);
 		return 0;
 	}
 }
@@ -1209,8 +1325,8 @@ static int reserved_ip(unsigned a, unsigned b, unsigned c)
 {
 	return a == 0 || a == 10 || a == 127 || a >= 224 || (a == 100 && b >= 64 && b < 128) ||
 	       (a == 169 && b == 254) || (a == 172 && b >= 16 && b < 32) || (a == 192 && b == 168) ||
-	       (a == 192 && b == 0 && c == 2) || (a == 198 && b == 51 && c == 100) || (a == 203 && b == 0 && c == 113) ||
-	       (a == 198 && (b == 18 || b == 19));
+	       (a == 192 && b == 0 && c == 2) || (a == 198 && b == 51 && c == 100) ||
+	       (a == 203 && b == 0 && c == 113) || (a == 198 && (b == 18 || b == 19));
 }
 
 static void make_ip(struct rng *r, char *out, size_t n, const unsigned *firsts, size_t nf)
@@ -1261,7 +1377,8 @@ static void world_init(struct gen *g, int nacct, int nregions)
 			struct user *u = &ac->users[ac->nusers++];
 
 			if (i < nh) {
-				snprintf(u->name, sizeof(u->name), "%s.%s", first_names[(i * 7 + ai * 5) % NELEM(first_names)],
+				snprintf(u->name, sizeof(u->name), "%s.%s",
+					 first_names[(i * 7 + ai * 5) % NELEM(first_names)],
 					 last_names[(i * 3 + ai) % NELEM(last_names)]);
 				u->human = 1;
 				u->ua_cli = make_ua(r, rng_chance(r, .75) ? UA_CLI : UA_BOTO3, u->ua, sizeof(u->ua));
@@ -1272,11 +1389,11 @@ static void world_init(struct gen *g, int nacct, int nregions)
 					u->ip[u->nip++] = g->ips[rng_below(r, NIP)];
 			} else {
 				const char *pn = prog_users[(i - nh + ai * 3) % NELEM(prog_users)];
-				int fam = !strcmp(pn, "terraform")	      ? UA_TERRAFORM
+				int fam = !strcmp(pn, "terraform")                             ? UA_TERRAFORM
 					  : !strcmp(pn, "ci-deploy") || !strcmp(pn, "jenkins") ? UA_CLI
-					  : !strcmp(pn, "datadog-integration")	      ? UA_GO
-					  : !strcmp(pn, "legacy-app")		      ? UA_JAVA
-										      : UA_BOTO3;
+					  : !strcmp(pn, "datadog-integration")                 ? UA_GO
+					  : !strcmp(pn, "legacy-app")                          ? UA_JAVA
+											       : UA_BOTO3;
 
 				snprintf(u->name, sizeof(u->name), "%s", pn);
 				u->ua_cli = make_ua(r, fam, u->ua, sizeof(u->ua));
@@ -1326,31 +1443,35 @@ static void world_init(struct gen *g, int nacct, int nregions)
 			buf_c(&t, 0);
 			snprintf(ac->kms[i], sizeof(ac->kms[i]), "%s", t.p);
 			free(t.p);
-			snprintf(ac->alias_[i], sizeof(ac->alias_[i]), "alias/%s-%s", ac->alias, words[i % NELEM(words)]);
+			snprintf(ac->alias_[i], sizeof(ac->alias_[i]), "alias/%s-%s", ac->alias,
+				 words[i % NELEM(words)]);
 		}
-		static const char *const fns[] = {"order-processor", "image-resizer", "etl-loader", "auth-token-refresh",
-						  "report-builder", "s3-event-router", "slack-notifier", "cost-exporter",
-						  "user-sync", "webhook-handler", "thumbnailer", "queue-drainer",
+		static const char *const fns[] = {"order-processor",     "image-resizer",  "etl-loader",
+						  "auth-token-refresh",  "report-builder", "s3-event-router",
+						  "slack-notifier",      "cost-exporter",  "user-sync",
+						  "webhook-handler",     "thumbnailer",    "queue-drainer",
 						  "config-rule-checker", "backup-pruner"};
 		for (size_t i = 0; i < NELEM(ac->fn); i++)
 			snprintf(ac->fn[i], sizeof(ac->fn[i]), "%s", fns[i]);
-		static const char *const bks[] = {"data", "logs", "artifacts", "backups", "static-assets", "ml-datasets",
-						  "terraform-state", "athena-results", "uploads", "exports", "reports",
-						  "cloudtrail"};
+		static const char *const bks[] = {"data",          "logs",        "artifacts",       "backups",
+						  "static-assets", "ml-datasets", "terraform-state", "athena-results",
+						  "uploads",       "exports",     "reports",         "cloudtrail"};
 		for (size_t i = 0; i < NELEM(ac->bucket); i++)
 			if (i >= 6) /* the kind whose names must be unique across accounts */
-				snprintf(ac->bucket[i], sizeof(ac->bucket[i]), "%s-%s-%s-%s", g->company, ac->alias, bks[i], ac->id);
+				snprintf(ac->bucket[i], sizeof(ac->bucket[i]), "%s-%s-%s-%s", g->company, ac->alias,
+					 bks[i], ac->id);
 			else
-				snprintf(ac->bucket[i], sizeof(ac->bucket[i]), "%s-%s-%s", g->company, ac->alias, bks[i]);
+				snprintf(ac->bucket[i], sizeof(ac->bucket[i]), "%s-%s-%s", g->company, ac->alias,
+					 bks[i]);
 		for (size_t i = 0; i < NELEM(ac->secret); i++) {
 			char sfx[8];
 
 			rand_str(r, sfx, "", ALNUM, 6);
-			snprintf(ac->secret[i], sizeof(ac->secret[i]), "%s/%s/%s-%s", ac->alias, words[i % NELEM(words)],
-				 i % 2 ? "api-key" : "db-password", sfx);
+			snprintf(ac->secret[i], sizeof(ac->secret[i]), "%s/%s/%s-%s", ac->alias,
+				 words[i % NELEM(words)], i % 2 ? "api-key" : "db-password", sfx);
 		}
-		static const char *const pk[] = {"db/host", "db/port", "db/user", "api/endpoint", "feature-flags",
-						 "queue-url", "cache/host", "log-level"};
+		static const char *const pk[] = {"db/host",       "db/port",   "db/user",    "api/endpoint",
+						 "feature-flags", "queue-url", "cache/host", "log-level"};
 		for (size_t i = 0; i < NELEM(ac->param); i++)
 			snprintf(ac->param[i], sizeof(ac->param[i]), "/%s/%s/%s", ac->alias, words[i % NELEM(words)],
 				 pk[i % NELEM(pk)]);
@@ -1385,7 +1506,8 @@ static void world_init(struct gen *g, int nacct, int nregions)
 			if (i < NELEM(ac->fn))
 				snprintf(ac->loggroup[i], sizeof(ac->loggroup[i]), "/aws/lambda/%s", ac->fn[i]);
 			else
-				snprintf(ac->loggroup[i], sizeof(ac->loggroup[i]), "/ecs/%s-%s", ac->alias, words[i - NELEM(ac->fn)]);
+				snprintf(ac->loggroup[i], sizeof(ac->loggroup[i]), "/ecs/%s-%s", ac->alias,
+					 words[i - NELEM(ac->fn)]);
 		}
 
 		/* roles */
@@ -1396,10 +1518,11 @@ static void world_init(struct gen *g, int nacct, int nregions)
 						   "AWSReservedSSO_AdministratorAccess_4f8a2b1c9d3e7f60",
 						   "AWSReservedSSO_PowerUserAccess_9a1b2c3d4e5f6a7b"};
 		static const char *const cir[] = {"github-actions-deploy", "terraform-apply", "cross-account-audit"};
-		static const char *const svcr[][2] = {{"AWSServiceRoleForConfig", "config.amazonaws.com"},
-						       {"AWSServiceRoleForAutoScaling", "autoscaling.amazonaws.com"},
-						       {"AWSServiceRoleForElasticLoadBalancing", "elasticloadbalancing.amazonaws.com"},
-						       {"AWSServiceRoleForTrustedAdvisor", "trustedadvisor.amazonaws.com"}};
+		static const char *const svcr[][2] = {
+			{"AWSServiceRoleForConfig", "config.amazonaws.com"},
+			{"AWSServiceRoleForAutoScaling", "autoscaling.amazonaws.com"},
+			{"AWSServiceRoleForElasticLoadBalancing", "elasticloadbalancing.amazonaws.com"},
+			{"AWSServiceRoleForTrustedAdvisor", "trustedadvisor.amazonaws.com"}};
 		for (int rk = 0; rk < RK_N; rk++) {
 			int n = rk == RK_EC2 ? 4 : rk == RK_LAMBDA ? 5 : rk == RK_HUMAN ? 5 : rk == RK_CI ? 3 : 4;
 
@@ -1418,15 +1541,12 @@ static void world_init(struct gen *g, int nacct, int nregions)
 				case RK_LAMBDA:
 					snprintf(name, sizeof(name), "%s-role", ac->fn[i]);
 					copy_str(ro->name, sizeof(ro->name), name);
-					ro->ua_cli = make_ua(r, i % 3 == 2 ? UA_NODE_LAMBDA : UA_BOTO3_LAMBDA, ro->ua, sizeof(ro->ua));
+					ro->ua_cli = make_ua(r, i % 3 == 2 ? UA_NODE_LAMBDA : UA_BOTO3_LAMBDA, ro->ua,
+							     sizeof(ro->ua));
 					ro->svc = "lambda.amazonaws.com";
 					break;
-				case RK_HUMAN:
-					snprintf(ro->name, sizeof(ro->name), "%s", humr[i]);
-					break;
-				case RK_CI:
-					snprintf(ro->name, sizeof(ro->name), "%s", cir[i]);
-					break;
+				case RK_HUMAN: snprintf(ro->name, sizeof(ro->name), "%s", humr[i]); break;
+				case RK_CI: snprintf(ro->name, sizeof(ro->name), "%s", cir[i]); break;
 				default:
 					snprintf(ro->name, sizeof(ro->name), "%s", svcr[i][0]);
 					ro->svc = svcr[i][1];
@@ -1465,7 +1585,8 @@ static void write_identity(struct gen *g, struct buf *b, const struct actor *a, 
 		buf_s(b, "\",\"accessKeyId\":\"");
 		buf_s(b, a->key);
 		fmt_iso(iso, g->t - 600);
-		buf_s(b, "\",\"sessionContext\":{\"sessionIssuer\":{},\"webIdFederationData\":{},\"attributes\":{\"creationDate\":\"");
+		buf_s(b,
+		      "\",\"sessionContext\":{\"sessionIssuer\":{},\"webIdFederationData\":{},\"attributes\":{\"creationDate\":\"");
 		buf_s(b, iso);
 		buf_s(b, "\",\"mfaAuthenticated\":\"");
 		buf_s(b, a->mfa ? "true" : "false");
@@ -1488,7 +1609,8 @@ static void write_identity(struct gen *g, struct buf *b, const struct actor *a, 
 		buf_s(b, a->u->name);
 		if (a->console) {
 			fmt_iso(iso, g->t - 1200);
-			buf_s(b, "\",\"sessionContext\":{\"sessionIssuer\":{},\"webIdFederationData\":{},\"attributes\":{\"creationDate\":\"");
+			buf_s(b,
+			      "\",\"sessionContext\":{\"sessionIssuer\":{},\"webIdFederationData\":{},\"attributes\":{\"creationDate\":\"");
 			buf_s(b, iso);
 			buf_s(b, "\",\"mfaAuthenticated\":\"true\"}}}");
 			return;
@@ -1645,7 +1767,8 @@ static void write_error(struct gen *g, struct buf *b, const struct kind *k, cons
 		} else if (!strcmp(k->src, SSM)) {
 			buf_s(b, "ParameterNotFound\",\"errorMessage\":\"\"");
 		} else if (!strcmp(k->name, "CreateLogStream")) {
-			buf_s(b, "ResourceAlreadyExistsException\",\"errorMessage\":\"The specified log stream already exists\"");
+			buf_s(b,
+			      "ResourceAlreadyExistsException\",\"errorMessage\":\"The specified log stream already exists\"");
 		} else {
 			buf_s(b, "ResourceNotFoundException\",\"errorMessage\":\"Requested resource not found\"");
 		}
@@ -1685,7 +1808,8 @@ static void emit(struct gen *g, struct buf *out, int ki, const struct actor *a, 
 	const struct ctpl *ct = &g->ct[ki];
 	struct rng *r = g->r;
 	/* calls made by AWS itself (services, service-linked roles, the console backend) have no TLS details */
-	int tls = a->type != A_SERVICE && strcmp(a->ip, "AWS Internal") && !(a->type == A_SESSION && a->ro->rk == RK_SVC);
+	int tls =
+		a->type != A_SERVICE && strcmp(a->ip, "AWS Internal") && !(a->type == A_SESSION && a->ro->rk == RK_SVC);
 	int tls13 = rng_chance(r, .7);
 	char iso[24], host[128];
 
@@ -2077,8 +2201,9 @@ static int gen_one(struct gen *g, struct stream *st, struct evlist *l, int room)
 
 		a.svc = a.ip = a.ua = lam ? "lambda.amazonaws.com" : "ec2.amazonaws.com";
 		g->ix_role = ac->rkidx[rk2][rng_below(r, (uint32_t)ac->nrk[rk2])];
-		var_set(g, V_SESS, lam ? ac->fn[g->ix_role - ac->rkidx[RK_LAMBDA][0]]
-				       : ac->inst[rng_below(r, NELEM(ac->inst))].id);
+		var_set(g, V_SESS,
+			lam ? ac->fn[g->ix_role - ac->rkidx[RK_LAMBDA][0]]
+			    : ac->inst[rng_below(r, NELEM(ac->inst))].id);
 	}
 	evlist_mark(l);
 	emit(g, &l->b, ki, &a, fail);
@@ -2177,7 +2302,8 @@ static void plan_files(struct gen *g, uint64_t n)
 #define ATTACKER_IP "203.0.113.66"
 #define ATTACKER_IP2 "198.51.100.23"
 #define KALI_CLI "aws-cli/2.13.4 Python/3.11.4 Linux/6.5.0-kali3-amd64 exe/x86_64.kali.2023 prompt/off"
-#define KALI_BOTO "Boto3/1.28.85 md/Botocore#1.31.85 ua/2.0 os/linux#6.5.0-kali3-amd64 md/arch#x86_64 lang/python#3.11.6 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.31.85"
+#define KALI_BOTO                                                                                                      \
+	"Boto3/1.28.85 md/Botocore#1.31.85 ua/2.0 os/linux#6.5.0-kali3-amd64 md/arch#x86_64 lang/python#3.11.6 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.31.85"
 #define KALI_FIREFOX "Mozilla/5.0 (X11; Linux x86_64; rv:115.0) Gecko/20100101 Firefox/115.0 Kali"
 
 struct attack_doc {
@@ -2210,8 +2336,8 @@ static int file_at(struct gen *g, int64_t t)
 	return last;
 }
 
-static void plant(struct gen *g, struct attack_doc *d, int64_t t, const char *kname, int attack,
-		  const struct actor *a, int fail)
+static void plant(struct gen *g, struct attack_doc *d, int64_t t, const char *kname, int attack, const struct actor *a,
+		  int fail)
 {
 	int fi = file_at(g, t);
 	int ki = find_kind(kname, attack);
@@ -2249,8 +2375,7 @@ static void plant(struct gen *g, struct attack_doc *d, int64_t t, const char *kn
 	buf_s(&d->md, " |\n");
 }
 
-static void doc_head(struct attack_doc *d, const char *title, const char *what, const struct actor *a,
-		     struct gen *g)
+static void doc_head(struct attack_doc *d, const char *title, const char *what, const struct actor *a, struct gen *g)
 {
 	buf_s(&d->md, "\n## ");
 	buf_s(&d->md, title);
@@ -2289,20 +2414,55 @@ static void plan_attacks(struct gen *g, const char *outdir)
 	struct role *ro;
 	char path[4096], newuser[64], newakia[32], asia[32];
 	FILE *f;
-	static const char *const recon[] = {
-		"DescribeInstances", "DescribeSecurityGroups", "DescribeVolumes", "DescribeSnapshots", "DescribeSubnets",
-		"DescribeVpcs", "DescribeNetworkInterfaces", "DescribeImages", "DescribeInstanceStatus", "DescribeRegions",
-		"DescribeKeyPairs", "DescribeAddresses", "DescribeRouteTables", "ListBuckets", "ListUsers", "ListRoles",
-		"ListAttachedRolePolicies", "ListPolicies", "ListGroups", "ListAccessKeys", "ListAliases", "ListKeys",
-		"DescribeKey", "ListFunctions20150331", "ListLayers20181031", "DescribeLogGroups", "DescribeLogStreams",
-		"DescribeInstanceInformation", "DescribeTrails", "ListTrails", "DescribeConfigRules",
-		"DescribeConfigurationRecorders", "DescribeSecret", "ListSecrets", "DescribeDBInstances",
-		"DescribeDBClusters", "ListTables", "DescribeTable", "ListTopics", "ListQueues",
-		"DescribeAutoScalingGroups", "DescribeLoadBalancers", "DescribeTargetGroups", "DescribeAlarms",
-		"ListDetectors"};
-	static const char *const denied[] = {"ListUsers", "ListRoles", "GetRole", "ListPolicies", "ListAccessKeys",
-					     "GetUser", "ListGroups", "GetBucketPolicy", "GetBucketAcl", "ListBuckets",
-					     "GetBucketVersioning", "GetBucketLocation"};
+	static const char *const recon[] = {"DescribeInstances",
+					    "DescribeSecurityGroups",
+					    "DescribeVolumes",
+					    "DescribeSnapshots",
+					    "DescribeSubnets",
+					    "DescribeVpcs",
+					    "DescribeNetworkInterfaces",
+					    "DescribeImages",
+					    "DescribeInstanceStatus",
+					    "DescribeRegions",
+					    "DescribeKeyPairs",
+					    "DescribeAddresses",
+					    "DescribeRouteTables",
+					    "ListBuckets",
+					    "ListUsers",
+					    "ListRoles",
+					    "ListAttachedRolePolicies",
+					    "ListPolicies",
+					    "ListGroups",
+					    "ListAccessKeys",
+					    "ListAliases",
+					    "ListKeys",
+					    "DescribeKey",
+					    "ListFunctions20150331",
+					    "ListLayers20181031",
+					    "DescribeLogGroups",
+					    "DescribeLogStreams",
+					    "DescribeInstanceInformation",
+					    "DescribeTrails",
+					    "ListTrails",
+					    "DescribeConfigRules",
+					    "DescribeConfigurationRecorders",
+					    "DescribeSecret",
+					    "ListSecrets",
+					    "DescribeDBInstances",
+					    "DescribeDBClusters",
+					    "ListTables",
+					    "DescribeTable",
+					    "ListTopics",
+					    "ListQueues",
+					    "DescribeAutoScalingGroups",
+					    "DescribeLoadBalancers",
+					    "DescribeTargetGroups",
+					    "DescribeAlarms",
+					    "ListDetectors"};
+	static const char *const denied[] = {"ListUsers",    "ListRoles",           "GetRole",
+					     "ListPolicies", "ListAccessKeys",      "GetUser",
+					     "ListGroups",   "GetBucketPolicy",     "GetBucketAcl",
+					     "ListBuckets",  "GetBucketVersioning", "GetBucketLocation"};
 
 	g->r = &g->atk;
 	for (int i = 0; i < g->nfiles; i++) {
@@ -2525,8 +2685,8 @@ static void plan_attacks(struct gen *g, const char *outdir)
 		buf_s(&d.md, ":user/sync-agent with key ");
 		buf_s(&d.md, newakia);
 		buf_s(&d.md, " from " ATTACKER_IP2 ":\n\n| eventTime | eventName | eventID |\n| --- | --- | --- |\n");
-		static const char *const after[] = {"GetCallerIdentity", "ListBuckets", "GetObject", "GetObject",
-						    "GetObject", "DescribeInstances", "ListSecrets"};
+		static const char *const after[] = {"GetCallerIdentity", "ListBuckets",       "GetObject",  "GetObject",
+						    "GetObject",         "DescribeInstances", "ListSecrets"};
 		for (size_t i = 0; i < NELEM(after); i++) {
 			ev_begin(g);
 			var_set(g, V_BUCKET, ac->bucket[3]);
@@ -2630,15 +2790,9 @@ int main(int argc, char **argv)
 			if (errno || *end)
 				die("bad seed '%s'", optarg);
 			break;
-		case 'A':
-			attacks = 1;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
+		case 'A': attacks = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
 		}
 	}
 	if (optind + 1 != argc) {

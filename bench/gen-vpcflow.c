@@ -267,8 +267,13 @@ static void world_init(struct gen *g)
 			struct eni *en = &fl->eni[e];
 			int pick = (int)rng_below(r, 100);
 
-			en->role = e == 0 ? R_BASTION : e == 1 ? R_NAT : pick < 22 ? R_WEB : pick < 62 ? R_APP
-				   : pick < 72 ? R_DB : pick < 78 ? R_CACHE : R_LAMBDA;
+			en->role = e == 0      ? R_BASTION
+				   : e == 1    ? R_NAT
+				   : pick < 22 ? R_WEB
+				   : pick < 62 ? R_APP
+				   : pick < 72 ? R_DB
+				   : pick < 78 ? R_CACHE
+					       : R_LAMBDA;
 			en->subnet = (int)rng_below(r, 4);
 			rand_hex(r, en->id, "eni-0", 16);
 			if (en->role == R_LAMBDA || en->role == R_NAT)
@@ -449,7 +454,10 @@ static void eni_window(struct gen *g, struct buf *b, const struct flowlog *fl, c
 		write_rec(g, b, fl, en, &x);
 		return;
 	}
-	n = (int)(busy * (en->role == R_WEB ? 9 : en->role == R_APP ? 8 : en->role == R_NAT ? 12 : 3)) +
+	n = (int)(busy * (en->role == R_WEB   ? 9
+			  : en->role == R_APP ? 8
+			  : en->role == R_NAT ? 12
+					      : 3)) +
 	    (int)rng_below(r, 3) - 1;
 	if (rng_chance(r, .04))
 		n = 0;
@@ -460,12 +468,14 @@ static void eni_window(struct gen *g, struct buf *b, const struct flowlog *fl, c
 		switch (en->role) {
 		case R_WEB:
 			if (x < 42)
-				made += conv(g, b, fl, en, w, g->scan[rng_below(r, NSCAN)], en->ip, eph(r), 443, 6, 0, NULL, 0,
-					     "ACCEPT");
+				made += conv(g, b, fl, en, w, g->scan[rng_below(r, NSCAN)], en->ip, eph(r), 443, 6, 0,
+					     NULL, 0, "ACCEPT");
 			else if (x < 57)
-				made += conv(g, b, fl, en, w, en->ip, p->ip, eph(r), p->port, 6, 1, p->svc, 8, "ACCEPT");
+				made += conv(g, b, fl, en, w, en->ip, p->ip, eph(r), p->port, 6, 1, p->svc, 8,
+					     "ACCEPT");
 			else if (x < 75)
-				made += conv(g, b, fl, en, w, en->ip, fl->resolver, eph(r), 53, 17, 1, NULL, 1, "ACCEPT");
+				made += conv(g, b, fl, en, w, en->ip, fl->resolver, eph(r), 53, 17, 1, NULL, 1,
+					     "ACCEPT");
 			else if (x < 84) {
 				const struct eni *db = &fl->eni[fl->cache[rng_below(r, (uint32_t)fl->ncache)]];
 
@@ -477,9 +487,11 @@ static void eni_window(struct gen *g, struct buf *b, const struct flowlog *fl, c
 		case R_APP:
 		case R_LAMBDA:
 			if (x < 35)
-				made += conv(g, b, fl, en, w, en->ip, p->ip, eph(r), p->port, 6, 1, p->svc, 8, "ACCEPT");
+				made += conv(g, b, fl, en, w, en->ip, p->ip, eph(r), p->port, 6, 1, p->svc, 8,
+					     "ACCEPT");
 			else if (x < 55)
-				made += conv(g, b, fl, en, w, en->ip, fl->resolver, eph(r), 53, 17, 1, NULL, 1, "ACCEPT");
+				made += conv(g, b, fl, en, w, en->ip, fl->resolver, eph(r), 53, 17, 1, NULL, 1,
+					     "ACCEPT");
 			else if (x < 80) {
 				const struct eni *db = &fl->eni[fl->db[rng_below(r, (uint32_t)fl->ndb)]];
 				int sp = eph(r);
@@ -502,13 +514,13 @@ static void eni_window(struct gen *g, struct buf *b, const struct flowlog *fl, c
 			break;
 		case R_BASTION:
 			if (x < 40)
-				made += conv(g, b, fl, en, w, g->office[rng_below(r, 2)], en->ip, eph(r), 22, 6, 0, NULL, 0,
-					     "ACCEPT");
+				made += conv(g, b, fl, en, w, g->office[rng_below(r, 2)], en->ip, eph(r), 22, 6, 0,
+					     NULL, 0, "ACCEPT");
 			else if (x < 60) {
 				const struct eni *t = &fl->eni[2 + rng_below(r, (uint32_t)fl->neni - 2)];
 
-				made += conv(g, b, fl, en, w, en->ip, t->ip, eph(r), t->role == R_WEB ? 3389 : 22, 6, 1, NULL,
-					     1, "ACCEPT");
+				made += conv(g, b, fl, en, w, en->ip, t->ip, eph(r), t->role == R_WEB ? 3389 : 22, 6, 1,
+					     NULL, 1, "ACCEPT");
 			} else
 				made += conv(g, b, fl, en, w, g->scan[rng_below(r, NSCAN)], en->ip, eph(r),
 					     rng_chance(r, .7) ? 22 : 3389, 6, 0, NULL, 0, "REJECT");
@@ -518,7 +530,8 @@ static void eni_window(struct gen *g, struct buf *b, const struct flowlog *fl, c
 			break;
 		default: /* DB, cache: their traffic comes from the app side; a little DNS and a probe */
 			if (x < 60)
-				made += conv(g, b, fl, en, w, en->ip, fl->resolver, eph(r), 53, 17, 1, NULL, 1, "ACCEPT");
+				made += conv(g, b, fl, en, w, en->ip, fl->resolver, eph(r), 53, 17, 1, NULL, 1,
+					     "ACCEPT");
 			else
 				made += conv(g, b, fl, en, w, g->scan[rng_below(r, NSCAN)], en->ip, eph(r),
 					     scan_ports[rng_below(r, NELEM(scan_ports))], 6, 0, NULL, 0, "REJECT");
@@ -626,12 +639,8 @@ int main(int argc, char **argv)
 			else if (strcmp(optarg, "v2"))
 				die("bad field set '%s' (v2 or v5)", optarg);
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
 		}
 	}
 	if (optind + 1 != argc) {
@@ -667,8 +676,8 @@ int main(int argc, char **argv)
 				die("output path too long");
 			mkdir_p(dir);
 			rand_hex(&g.r, hash, "", 8);
-			snprintf(path, sizeof(path), "%s/%s_vpcflowlogs_%s_%s_%04d%02d%02dT%02d%02dZ_%s.log.gz", dir, fl->acct,
-				 fl->region, fl->id, cv.y, cv.mo, cv.d, cv.h, cv.mi, hash);
+			snprintf(path, sizeof(path), "%s/%s_vpcflowlogs_%s_%s_%04d%02d%02dT%02d%02dZ_%s.log.gz", dir,
+				 fl->acct, fl->region, fl->id, cv.y, cv.mo, cv.d, cv.h, cv.mi, hash);
 			write_gz(&g, path, &file, &z);
 		}
 	}

@@ -83,16 +83,15 @@ static int gather(sqlite3 *db, const char *path, struct totals *t)
 	    scalar(db, "SELECT count(*) FROM sources WHERE integrity IS NULL", &t->unchecked) ||
 	    scalar(db, "SELECT count(DISTINCT run_id) FROM integrity", &t->runs) ||
 	    pair(db, "SELECT ts_iso(min(ts)), ts_iso(max(ts)) FROM ev", t->first_event, t->last_event) ||
-	    pair(db, "SELECT ts_iso(min(start)), ts_iso(max(\"end\")) FROM flow_rows", t->first_flow,
-		 t->last_flow))
+	    pair(db, "SELECT ts_iso(min(start)), ts_iso(max(\"end\")) FROM flow_rows", t->first_flow, t->last_flow))
 		return -1;
 	char run[32];
 	if (pair(db, "SELECT checked_at, run_id FROM integrity ORDER BY run_id DESC, id DESC LIMIT 1", t->last_check,
 		 run))
 		return -1;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "SELECT integrity, count(*) FROM sources WHERE integrity IS NOT NULL GROUP BY 1",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT integrity, count(*) FROM sources WHERE integrity IS NOT NULL GROUP BY 1", -1,
+			       &st, NULL) != SQLITE_OK)
 		return -1;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -212,14 +211,28 @@ static int json_header(const struct totals *t, struct membuf *m, struct ct_err *
 	size_t len = 0;
 	len += (size_t)snprintf(integ, sizeof(integ), "{");
 	for (size_t i = 0; i < NSTATUS; i++)
-		len += (size_t)snprintf(integ + len, sizeof(integ) - len, "\"%s\":%lld,", statuses[i],
-					t->integrity[i]);
+		len += (size_t)snprintf(integ + len, sizeof(integ) - len, "\"%s\":%lld,", statuses[i], t->integrity[i]);
 	snprintf(integ + len, sizeof(integ) - len, "\"unchecked\":%lld}", t->unchecked);
 	static const char *const names[] = {
-		"path", "size", "schema_version", "events", "first_event_time", "last_event_time", "flows",
-		"first_flow_time", "last_flow_time", "sources", "sources_ok", "sources_partial",
-		"sources_truncated", "sources_skipped", "integrity", "verify_runs", "last_verified_at",
-		"report_time", "ctscan_version",
+		"path",
+		"size",
+		"schema_version",
+		"events",
+		"first_event_time",
+		"last_event_time",
+		"flows",
+		"first_flow_time",
+		"last_flow_time",
+		"sources",
+		"sources_ok",
+		"sources_partial",
+		"sources_truncated",
+		"sources_skipped",
+		"integrity",
+		"verify_runs",
+		"last_verified_at",
+		"report_time",
+		"ctscan_version",
 	};
 	struct ct_out_value v[] = {
 		ct_out_text(t->path),
@@ -279,17 +292,14 @@ static int exec_custody(struct ct_cli *cli, int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+:d:o:", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd':
-			cli->index_path = optarg;
-			break;
+		case 'd': cli->index_path = optarg; break;
 		case 'o':
 			if (ct_format_parse(optarg, &fmt) < 0 || fmt == CT_FMT_RAW) {
 				ct_cli_error("unknown output format '%s' (table, csv, tsv, json, ndjson, md)", optarg);
 				return ct_cli_usage(ct_cli_current);
 			}
 			break;
-		default:
-			return ct_cli_badopt(c, argv);
+		default: return ct_cli_badopt(c, argv);
 		}
 	}
 	if (optind < argc) {

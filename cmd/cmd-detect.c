@@ -52,11 +52,26 @@ static int exec_detect(struct ct_cli *cli, int argc, char **argv)
 		size_t *n = NULL;
 		switch (c) {
 		case 'd': cli->index_path = optarg; break;
-		case 'r': list = globs; n = &nglobs; break;
-		case 't': list = tags; n = &ntags; break;
-		case 's': list = sets; n = &nsets; break;
-		case 'R': list = dirs; n = &ndirs; break;
-		case 'i': list = lists; n = &nlists; break;
+		case 'r':
+			list = globs;
+			n = &nglobs;
+			break;
+		case 't':
+			list = tags;
+			n = &ntags;
+			break;
+		case 's':
+			list = sets;
+			n = &nsets;
+			break;
+		case 'R':
+			list = dirs;
+			n = &ndirs;
+			break;
+		case 'i':
+			list = lists;
+			n = &nlists;
+			break;
 		case 'N': builtin = false; break;
 		case 'a': o.allowlist_path = optarg; break;
 		case 'P': prof = true; break;
@@ -99,8 +114,7 @@ static int exec_detect(struct ct_cli *cli, int argc, char **argv)
 				return ct_cli_usage(ct_cli_current);
 			}
 			break;
-		default:
-			return ct_cli_badopt(c, argv);
+		default: return ct_cli_badopt(c, argv);
 		}
 		if (list) {
 			if (*n >= MAX_LIST) {

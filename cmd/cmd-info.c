@@ -80,8 +80,8 @@ static int exec_info(struct ct_cli *cli, int argc, char **argv)
 	printf("index:          %s (%.1f MB)\n", ct_index_path(cli->idx), (double)size / 1e6);
 	printf("schema version: %lld\n", ver);
 	printf("events:         %lld\n", events);
-	printf("sources:        %lld (%lld ok, %lld partial, %lld truncated, %lld skipped)\n", sources, ok,
-	       partial, trunc, skipped);
+	printf("sources:        %lld (%lld ok, %lld partial, %lld truncated, %lld skipped)\n", sources, ok, partial,
+	       trunc, skipped);
 	printf("record blocks:  %lld\n", blocks);
 	printf("strings:        %lld\n", strs);
 	sqlite3_stmt *q;
@@ -99,8 +99,7 @@ static int exec_info(struct ct_cli *cli, int argc, char **argv)
 		 "SELECT s.s, count(*) FROM ev e LEFT JOIN strs s ON s.id = e.region GROUP BY e.region ORDER BY 2 DESC, 1",
 		 30) ||
 	    list(db, "event sources",
-		 "SELECT n.s, count(*) FROM ev e JOIN names n ON n.id = e.esrc GROUP BY e.esrc ORDER BY 2 DESC, 1",
-		 15))
+		 "SELECT n.s, count(*) FROM ev e JOIN names n ON n.id = e.esrc GROUP BY e.esrc ORDER BY 2 DESC, 1", 15))
 		goto sqlerr;
 	long long flows, nodata, skipdata, ifaces;
 	if (scalar(db, "SELECT count(*) FROM flow_rows", &flows) ||
@@ -147,9 +146,9 @@ static int exec_info(struct ct_cli *cli, int argc, char **argv)
 	int n = 0;
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		n++;
-		printf("  %s: %s, %lld records rejected%s%s\n", sqlite3_column_text(q, 0),
-		       sqlite3_column_text(q, 1), (long long)sqlite3_column_int64(q, 2),
-		       sqlite3_column_bytes(q, 3) ? ": " : "", sqlite3_column_text(q, 3));
+		printf("  %s: %s, %lld records rejected%s%s\n", sqlite3_column_text(q, 0), sqlite3_column_text(q, 1),
+		       (long long)sqlite3_column_int64(q, 2), sqlite3_column_bytes(q, 3) ? ": " : "",
+		       sqlite3_column_text(q, 3));
 	}
 	if (!n)
 		printf("  (none)\n");

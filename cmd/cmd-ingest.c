@@ -26,8 +26,8 @@ static void show_progress(void *ud, const struct ct_progress *p)
 		snprintf(eta, sizeof(eta), ", ETA %.0f s", left);
 	}
 	fprintf(stderr, "\r\033[Kingest: %llu/%llu files, %llu events, %llu flows, %.1f MB/s%s",
-		(unsigned long long)p->files_done, (unsigned long long)p->files_total,
-		(unsigned long long)p->events, (unsigned long long)p->flows, rate, eta);
+		(unsigned long long)p->files_done, (unsigned long long)p->files_total, (unsigned long long)p->events,
+		(unsigned long long)p->flows, rate, eta);
 	fflush(stderr);
 }
 
@@ -45,21 +45,14 @@ static int exec_ingest(struct ct_cli *cli, int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+:d:j:q", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd':
-			cli->index_path = optarg;
-			break;
+		case 'd': cli->index_path = optarg; break;
 		case 'j':
 			if (ct_cli_jobs(optarg, &io.jobs))
 				return 2;
 			break;
-		case 'q':
-			cli->quiet = true;
-			break;
-		case 'F':
-			io.flow_format = optarg;
-			break;
-		default:
-			return ct_cli_badopt(c, argv);
+		case 'q': cli->quiet = true; break;
+		case 'F': io.flow_format = optarg; break;
+		default: return ct_cli_badopt(c, argv);
 		}
 	}
 	if (optind >= argc) {
@@ -87,8 +80,8 @@ static int exec_ingest(struct ct_cli *cli, int argc, char **argv)
 		(unsigned long long)st.files, (unsigned long long)st.files_ingested,
 		(unsigned long long)(st.files_skipped - st.files_known), (unsigned long long)st.files_known,
 		(unsigned long long)st.events, (unsigned long long)st.flows,
-		(unsigned long long)(st.duplicates + st.flow_duplicates),
-		(unsigned long long)st.bad_records, (unsigned long long)st.files_failed, st.seconds);
+		(unsigned long long)(st.duplicates + st.flow_duplicates), (unsigned long long)st.bad_records,
+		(unsigned long long)st.files_failed, st.seconds);
 	if (rc < 0)
 		return ct_cli_report(&err);
 	if (st.files_failed || st.bad_records || cli->input_failed)

@@ -25,17 +25,14 @@ static int exec_rules(struct ct_cli *cli, int argc, char **argv)
 			if (ndirs < 64)
 				dirs[ndirs++] = optarg;
 			break;
-		case 'N':
-			builtin = false;
-			break;
+		case 'N': builtin = false; break;
 		case 'o':
 			if (ct_format_parse(optarg, &fmt) < 0 || fmt == CT_FMT_RAW) {
 				ct_cli_error("unknown output format '%s' (table, csv, tsv, json, ndjson, md)", optarg);
 				return ct_cli_usage(ct_cli_current);
 			}
 			break;
-		default:
-			return ct_cli_badopt(c, argv);
+		default: return ct_cli_badopt(c, argv);
 		}
 	}
 	const char *show = NULL;
@@ -86,9 +83,18 @@ static int exec_rules(struct ct_cli *cli, int argc, char **argv)
 		for (size_t k = 0; k < r->nparams && pl < sizeof(params) - 1; k++)
 			pl += (size_t)snprintf(params + pl, sizeof(params) - pl, "%s%s=%s", k ? " " : "",
 					       r->params[k].name, r->params[k].value);
-		const char *vals[] = {r->id, ct_severity_name(r->severity), r->title, r->tactics, r->techniques,
-				      r->tags, params, r->description, r->false_positives, r->references,
-				      r->allowlist, r->path};
+		const char *vals[] = {r->id,
+				      ct_severity_name(r->severity),
+				      r->title,
+				      r->tactics,
+				      r->techniques,
+				      r->tags,
+				      params,
+				      r->description,
+				      r->false_positives,
+				      r->references,
+				      r->allowlist,
+				      r->path};
 		for (int k = 0; k < 12; k++)
 			sqlite3_bind_text(ins, k + 1, vals[k], -1, SQLITE_STATIC);
 		sqlite3_bind_int(ins, 13, r->severity);

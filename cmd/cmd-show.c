@@ -28,8 +28,10 @@ static int exec_show(struct ct_cli *cli, int argc, char **argv)
 		return rc;
 	sqlite3 *db = ct_index_db(cli->idx);
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "SELECT raw FROM events WHERE id IN (SELECT id FROM ev e WHERE " CT_EVENT_ID_MATCH("e")
-				    ") ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db,
+			       "SELECT raw FROM events WHERE id IN (SELECT id FROM ev e WHERE " CT_EVENT_ID_MATCH(
+				       "e") ") ORDER BY id",
+			       -1, &st, NULL) != SQLITE_OK) {
 		ct_cli_error("%s", sqlite3_errmsg(db));
 		return CT_EXIT_SYSTEM;
 	}

@@ -28,18 +28,31 @@
 /* PRAGMAs that only report, with or without an argument (a table or index
  * name, a schema). */
 static const char *const pragma_query[] = {
-	"table_info",      "table_xinfo",    "table_list",    "index_list",   "index_info",
-	"index_xinfo",     "foreign_key_list", "foreign_key_check", "integrity_check", "quick_check",
-	"function_list",   "pragma_list",    "module_list",   "collation_list", "database_list",
-	"compile_options", NULL,
+	"table_info",
+	"table_xinfo",
+	"table_list",
+	"index_list",
+	"index_info",
+	"index_xinfo",
+	"foreign_key_list",
+	"foreign_key_check",
+	"integrity_check",
+	"quick_check",
+	"function_list",
+	"pragma_list",
+	"module_list",
+	"collation_list",
+	"database_list",
+	"compile_options",
+	NULL,
 };
 
 /* PRAGMAs allowed only without an argument: reading a setting. */
 static const char *const pragma_read[] = {
-	"user_version", "schema_version", "application_id", "page_count",   "page_size",
-	"freelist_count", "encoding",     "data_version",   "journal_mode", "auto_vacuum",
-	"max_page_count", "cache_size",   "busy_timeout",   "foreign_keys", "query_only",
-	"temp_store",     "synchronous",  "mmap_size",      "recursive_triggers", NULL,
+	"user_version",   "schema_version", "application_id", "page_count",         "page_size",
+	"freelist_count", "encoding",       "data_version",   "journal_mode",       "auto_vacuum",
+	"max_page_count", "cache_size",     "busy_timeout",   "foreign_keys",       "query_only",
+	"temp_store",     "synchronous",    "mmap_size",      "recursive_triggers", NULL,
 };
 
 static bool in_list(const char *const *list, const char *s)
@@ -79,8 +92,7 @@ static int authorize(void *ud, int action, const char *a1, const char *a2, const
 	case SQLITE_READ:
 	case SQLITE_RECURSIVE:
 	case SQLITE_TRANSACTION:
-	case SQLITE_SAVEPOINT:
-		return SQLITE_OK;
+	case SQLITE_SAVEPOINT: return SQLITE_OK;
 	case SQLITE_FUNCTION:
 		/* a1 unused, a2 the function name */
 		if (a2 && strcasecmp(a2, "load_extension") == 0)
@@ -93,8 +105,7 @@ static int authorize(void *ud, int action, const char *a1, const char *a2, const
 	case SQLITE_DROP_TEMP_INDEX:
 	case SQLITE_DROP_TEMP_TABLE:
 	case SQLITE_DROP_TEMP_TRIGGER:
-	case SQLITE_DROP_TEMP_VIEW:
-		return SQLITE_OK;
+	case SQLITE_DROP_TEMP_VIEW: return SQLITE_OK;
 	case SQLITE_INSERT:
 	case SQLITE_UPDATE:
 	case SQLITE_DELETE:
@@ -113,7 +124,9 @@ static int authorize(void *ud, int action, const char *a1, const char *a2, const
 		if (action != SQLITE_UPDATE && a1 && strcmp(a1, "sqlite_master") == 0)
 			return SQLITE_OK;
 		return deny(g, "the index is read-only: cannot %s '%s' (TEMP tables may be written)",
-			    action == SQLITE_INSERT ? "insert into" : action == SQLITE_UPDATE ? "update" : "delete from",
+			    action == SQLITE_INSERT   ? "insert into"
+			    : action == SQLITE_UPDATE ? "update"
+						      : "delete from",
 			    nz(a1));
 	case SQLITE_CREATE_INDEX:
 	case SQLITE_CREATE_TABLE:
@@ -129,25 +142,21 @@ static int authorize(void *ud, int action, const char *a1, const char *a2, const
 		if (is_temp(db))
 			return SQLITE_OK;
 		return deny(g, "the index is read-only: cannot drop '%s'", nz(a1));
-	case SQLITE_ALTER_TABLE:
-		return deny(g, "the index is read-only: cannot alter '%s'", nz(a2));
+	case SQLITE_ALTER_TABLE: return deny(g, "the index is read-only: cannot alter '%s'", nz(a2));
 	case SQLITE_ANALYZE:
 	case SQLITE_REINDEX:
 		return deny(g, "the index is read-only: cannot %s", action == SQLITE_ANALYZE ? "ANALYZE" : "REINDEX");
 	case SQLITE_ATTACH:
-	case SQLITE_DETACH:
-		return deny(g, "%s is not allowed", action == SQLITE_ATTACH ? "ATTACH" : "DETACH");
+	case SQLITE_DETACH: return deny(g, "%s is not allowed", action == SQLITE_ATTACH ? "ATTACH" : "DETACH");
 	case SQLITE_CREATE_VTABLE:
-	case SQLITE_DROP_VTABLE:
-		return deny(g, "virtual tables cannot be created or dropped ('%s')", nz(a1));
+	case SQLITE_DROP_VTABLE: return deny(g, "virtual tables cannot be created or dropped ('%s')", nz(a1));
 	case SQLITE_PRAGMA:
 		if (in_list(pragma_query, a1) || (!a2 && in_list(pragma_read, a1)))
 			return SQLITE_OK;
 		if (a2)
 			return deny(g, "PRAGMA %s = %s is not allowed (the index is read-only)", nz(a1), a2);
 		return deny(g, "PRAGMA %s is not allowed", nz(a1));
-	default:
-		return deny(g, "statement not allowed (the index is read-only)");
+	default: return deny(g, "statement not allowed (the index is read-only)");
 	}
 }
 
@@ -240,8 +249,8 @@ static int bind_params(sqlite3_stmt *st, struct param *ps, int np, char *msg, si
 			if (strcmp(ps[j].name, key) == 0)
 				p = &ps[j];
 		if (!p) {
-			snprintf(msg, msglen, "parameter '%s' has no value: give it with -p %s=VALUE",
-				 pn ? pn : "?", key);
+			snprintf(msg, msglen, "parameter '%s' has no value: give it with -p %s=VALUE", pn ? pn : "?",
+				 key);
 			return -1;
 		}
 		p->used = true;
@@ -351,12 +360,9 @@ static int line_of(const char *text, const char *p)
 static int exec_sql(struct ct_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"index", required_argument, NULL, 'd'},
-		{"output", required_argument, NULL, 'o'},
-		{"format", required_argument, NULL, 'o'},
-		{"param", required_argument, NULL, 'p'},
-		{"file", required_argument, NULL, 'f'},
-		{NULL, 0, NULL, 0},
+		{"index", required_argument, NULL, 'd'},  {"output", required_argument, NULL, 'o'},
+		{"format", required_argument, NULL, 'o'}, {"param", required_argument, NULL, 'p'},
+		{"file", required_argument, NULL, 'f'},   {NULL, 0, NULL, 0},
 	};
 	enum ct_format fmt = CT_FMT_TABLE;
 	const char *file = NULL;
@@ -371,12 +377,11 @@ static int exec_sql(struct ct_cli *cli, int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+d:o:p:f:", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd':
-			cli->index_path = optarg;
-			break;
+		case 'd': cli->index_path = optarg; break;
 		case 'o':
 			if (ct_format_parse(optarg, &fmt) < 0) {
-				ct_cli_error("unknown output format '%s' (table, csv, tsv, json, ndjson, raw, md)", optarg);
+				ct_cli_error("unknown output format '%s' (table, csv, tsv, json, ndjson, raw, md)",
+					     optarg);
 				status = ct_cli_usage(ct_cli_current);
 				goto out;
 			}
@@ -397,12 +402,8 @@ static int exec_sql(struct ct_cli *cli, int argc, char **argv)
 			np++;
 			break;
 		}
-		case 'f':
-			file = optarg;
-			break;
-		default:
-			status = ct_cli_usage(ct_cli_current);
-			goto out;
+		case 'f': file = optarg; break;
+		default: status = ct_cli_usage(ct_cli_current); goto out;
 		}
 	}
 	if (file && optind < argc) {
@@ -461,8 +462,8 @@ static int exec_sql(struct ct_cli *cli, int argc, char **argv)
 			goto stmt_error;
 		}
 		if (sqlite3_column_count(st) > 0) {
-			if (printed && (fmt == CT_FMT_TABLE || fmt == CT_FMT_CSV || fmt == CT_FMT_TSV ||
-					fmt == CT_FMT_MD))
+			if (printed &&
+			    (fmt == CT_FMT_TABLE || fmt == CT_FMT_CSV || fmt == CT_FMT_TSV || fmt == CT_FMT_MD))
 				ct_cli_write(cli, "\n", 1);
 			struct ct_err err = {0};
 			uint64_t rows = 0;
@@ -502,8 +503,8 @@ static int exec_sql(struct ct_cli *cli, int argc, char **argv)
 	stmt_error:
 		/* Say where when the input holds more than this statement. */
 		if (several)
-			ct_cli_error("sql: %s%s%d: %s", file ? file : "line", file ? ":" : " ",
-				     line_of(text, start), msg);
+			ct_cli_error("sql: %s%s%d: %s", file ? file : "line", file ? ":" : " ", line_of(text, start),
+				     msg);
 		else
 			ct_cli_error("sql: %s", msg);
 		goto out;

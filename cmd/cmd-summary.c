@@ -93,7 +93,8 @@ struct ent {
 
 enum by { BY_IDENTITY, BY_KEY, BY_IP, BY_ROLE, BY_ACCOUNT, BY_REGION, BY_EVENT, BY_UA };
 static const char *const by_names[] = {"identity", "key", "ip", "role", "account", "region", "event", "user-agent"};
-static const char *const by_cols[] = {"identity", "access_key", "ip", "role", "account", "region", "event", "user_agent"};
+static const char *const by_cols[] = {"identity", "access_key", "ip",    "role",
+				      "account",  "region",     "event", "user_agent"};
 /* the key expression over ev e */
 static const char *const by_expr[] = {
 	"coalesce(e.iarn, e.invby, e.ipid, e.iacct)", "e.akey", "e.ip", "e.siarn", "e.acct", "e.region", "NULL", "e.ua",
@@ -125,28 +126,21 @@ enum col {
 	C_N,
 };
 static const char *const col_names[C_N] = {
-	NULL,        "first_seen", "last_seen",  "events",      "event_names", "success",  "failures",
-	"abused",    "abused_calls", "regions",  "source_ips",  "user_agents", "access_keys", "identities",
-	"flows_out", "bytes_out",  "packets_out", "flows_in",   "bytes_in",    "packets_in",
+	NULL,        "first_seen",   "last_seen",   "events",     "event_names", "success",     "failures",
+	"abused",    "abused_calls", "regions",     "source_ips", "user_agents", "access_keys", "identities",
+	"flows_out", "bytes_out",    "packets_out", "flows_in",   "bytes_in",    "packets_in",
 };
 /* the list behind a list column */
 static int col_list(int c)
 {
 	switch (c) {
-	case C_ABUSED_CALLS:
-		return L_ABUSED;
-	case C_REGIONS:
-		return L_REGION;
-	case C_IPS:
-		return L_IP;
-	case C_UAS:
-		return L_UA;
-	case C_KEYS:
-		return L_KEY;
-	case C_IDENTS:
-		return L_IDENT;
-	default:
-		return -1;
+	case C_ABUSED_CALLS: return L_ABUSED;
+	case C_REGIONS: return L_REGION;
+	case C_IPS: return L_IP;
+	case C_UAS: return L_UA;
+	case C_KEYS: return L_KEY;
+	case C_IDENTS: return L_IDENT;
+	default: return -1;
 	}
 }
 
@@ -426,8 +420,13 @@ static int scan(struct summary *s, sqlite3 *db, const struct ct_filter *f, const
 		bool ab = nid && s->name_abused[nid - 1];
 		if (ab)
 			e->abused++;
-		int64_t v[L_N] = {nid, ab ? nid : 0, sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4),
-				  sqlite3_column_int64(st, 5), sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7)};
+		int64_t v[L_N] = {nid,
+				  ab ? nid : 0,
+				  sqlite3_column_int64(st, 3),
+				  sqlite3_column_int64(st, 4),
+				  sqlite3_column_int64(st, 5),
+				  sqlite3_column_int64(st, 6),
+				  sqlite3_column_int64(st, 7)};
 		for (int k = 0; k < L_N; k++)
 			if (v[k] > 0 && v[k] != empty && cmap_add(&e->l[k], v[k], 1) < 0)
 				goto nomem;
@@ -499,36 +498,21 @@ static int add_flows(struct summary *s, sqlite3 *db, const struct ct_filter *f, 
 static uint64_t ent_num(const struct ent *e, int c)
 {
 	switch (c) {
-	case C_FIRST:
-		return (uint64_t)e->first ^ (1ULL << 63);
-	case C_LAST:
-		return (uint64_t)e->last ^ (1ULL << 63);
-	case C_EVENTS:
-		return e->events;
-	case C_NAMES:
-		return e->l[L_NAMES].len;
-	case C_SUCCESS:
-		return e->events - e->failures;
-	case C_FAILURES:
-		return e->failures;
-	case C_ABUSED:
-		return e->abused;
-	case C_ABUSED_CALLS:
-		return e->l[L_ABUSED].len;
-	case C_FLOWS_OUT:
-		return (uint64_t)e->flows[0];
-	case C_BYTES_OUT:
-		return (uint64_t)e->bytes[0];
-	case C_PACKETS_OUT:
-		return (uint64_t)e->packets[0];
-	case C_FLOWS_IN:
-		return (uint64_t)e->flows[1];
-	case C_BYTES_IN:
-		return (uint64_t)e->bytes[1];
-	case C_PACKETS_IN:
-		return (uint64_t)e->packets[1];
-	default:
-		return 0;
+	case C_FIRST: return (uint64_t)e->first ^ (1ULL << 63);
+	case C_LAST: return (uint64_t)e->last ^ (1ULL << 63);
+	case C_EVENTS: return e->events;
+	case C_NAMES: return e->l[L_NAMES].len;
+	case C_SUCCESS: return e->events - e->failures;
+	case C_FAILURES: return e->failures;
+	case C_ABUSED: return e->abused;
+	case C_ABUSED_CALLS: return e->l[L_ABUSED].len;
+	case C_FLOWS_OUT: return (uint64_t)e->flows[0];
+	case C_BYTES_OUT: return (uint64_t)e->bytes[0];
+	case C_PACKETS_OUT: return (uint64_t)e->packets[0];
+	case C_FLOWS_IN: return (uint64_t)e->flows[1];
+	case C_BYTES_IN: return (uint64_t)e->bytes[1];
+	case C_PACKETS_IN: return (uint64_t)e->packets[1];
+	default: return 0;
 	}
 }
 
@@ -581,11 +565,13 @@ static int parse_sort(struct summary *s, const char *spec)
 				    (k < C_FLOWS_OUT || s->by == BY_IP))
 					c = k;
 			if (c < 0) {
-				ct_cli_error("--sort: cannot sort by '%s' (%s, first_seen, last_seen, events, event_names,"
-					     " success, failures, abused, abused_calls%s; add :asc or :desc)",
-					     tok, by_cols[s->by],
-					     s->by == BY_IP ? ", flows_out, bytes_out, packets_out, flows_in, bytes_in, packets_in"
-							    : "");
+				ct_cli_error(
+					"--sort: cannot sort by '%s' (%s, first_seen, last_seen, events, event_names,"
+					" success, failures, abused, abused_calls%s; add :asc or :desc)",
+					tok, by_cols[s->by],
+					s->by == BY_IP
+						? ", flows_out, bytes_out, packets_out, flows_in, bytes_in, packets_in"
+						: "");
 				return -1;
 			}
 			/* counts and last_seen: largest first; names and first_seen: smallest first */
@@ -643,7 +629,8 @@ static int list_text(struct summary *s, sqlite3 *db, const struct cmap *m, int l
 		sqlite3_str_appendf(out, "%s%s (%llu)", i ? ", " : "", v[i].name ? v[i].name : "?",
 				    (unsigned long long)v[i].n);
 	if (n > (size_t)s->top)
-		sqlite3_str_appendf(out, s->top ? ", +%llu more" : "%llu distinct", (unsigned long long)(n - (size_t)s->top));
+		sqlite3_str_appendf(out, s->top ? ", +%llu more" : "%llu distinct",
+				    (unsigned long long)(n - (size_t)s->top));
 	free(v);
 	return sqlite3_str_errcode(out) == SQLITE_OK ? 0 : -1;
 }
@@ -678,23 +665,17 @@ static int print(struct summary *s, sqlite3 *db, const struct ct_out_spec *spec,
 		for (int i = 0; i < nc && !rc; i++) {
 			int c = cols[i];
 			switch (c) {
-			case C_ENTITY:
-				v[i] = ct_out_text(e->name);
-				break;
+			case C_ENTITY: v[i] = ct_out_text(e->name); break;
 			case C_FIRST:
 			case C_LAST:
 				ct_time_format(c == C_FIRST ? e->first : e->last, times[c - C_FIRST]);
 				v[i] = ct_out_text(times[c - C_FIRST]);
 				break;
-			case C_NAMES:
-				v[i] = ct_out_int((int64_t)e->l[L_NAMES].len);
-				break;
+			case C_NAMES: v[i] = ct_out_int((int64_t)e->l[L_NAMES].len); break;
 			case C_EVENTS:
 			case C_SUCCESS:
 			case C_FAILURES:
-			case C_ABUSED:
-				v[i] = ct_out_int((int64_t)ent_num(e, c));
-				break;
+			case C_ABUSED: v[i] = ct_out_int((int64_t)ent_num(e, c)); break;
 			case C_FLOWS_OUT:
 			case C_BYTES_OUT:
 			case C_PACKETS_OUT:
@@ -765,9 +746,7 @@ static int exec_summary(struct ct_cli *cli, int argc, char **argv)
 		if (r > 0)
 			continue;
 		switch (c) {
-		case 'd':
-			cli->index_path = optarg;
-			break;
+		case 'd': cli->index_path = optarg; break;
 		case 'o':
 			if (ct_format_parse(optarg, &fmt) < 0 || fmt == CT_FMT_RAW) {
 				ct_cli_error("unknown output format '%s' (table, csv, tsv, json, ndjson, md)", optarg);
@@ -807,12 +786,8 @@ static int exec_summary(struct ct_cli *cli, int argc, char **argv)
 			s.by = (enum by)k;
 			break;
 		}
-		case OPT_SORT:
-			sort = optarg;
-			break;
-		default:
-			status = ct_cli_badopt(c, argv);
-			goto out;
+		case OPT_SORT: sort = optarg; break;
+		default: status = ct_cli_badopt(c, argv); goto out;
 		}
 	}
 	if (optind < argc) {

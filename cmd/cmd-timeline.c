@@ -44,20 +44,20 @@ struct tl {
 
 /* identity: the user name; ROLE/SESSION for an assumed role; the service
  * for an AWS service; else whatever names the caller. */
-#define IDENTITY_SQL                                                                              \
-	"CASE"                                                                                    \
-	" WHEN events.identity_type = 'AssumedRole' AND instr(events.identity_arn, ':assumed-role/')" \
-	"  THEN substr(events.identity_arn, instr(events.identity_arn, ':assumed-role/') + 14)"   \
-	" WHEN events.identity_type = 'FederatedUser' AND instr(events.identity_arn, ':federated-user/')" \
-	"  THEN 'federated/' || substr(events.identity_arn, instr(events.identity_arn, ':federated-user/') + 16)" \
-	" WHEN events.identity_type = 'Root' THEN 'root'"                                         \
-	" WHEN events.identity_type = 'AWSService' THEN coalesce(events.invoked_by, 'AWSService')" \
-	" ELSE coalesce(events.user_name, events.session_issuer_user_name, events.invoked_by,"    \
+#define IDENTITY_SQL                                                                                                   \
+	"CASE"                                                                                                         \
+	" WHEN events.identity_type = 'AssumedRole' AND instr(events.identity_arn, ':assumed-role/')"                  \
+	"  THEN substr(events.identity_arn, instr(events.identity_arn, ':assumed-role/') + 14)"                        \
+	" WHEN events.identity_type = 'FederatedUser' AND instr(events.identity_arn, ':federated-user/')"              \
+	"  THEN 'federated/' || substr(events.identity_arn, instr(events.identity_arn, ':federated-user/') + 16)"      \
+	" WHEN events.identity_type = 'Root' THEN 'root'"                                                              \
+	" WHEN events.identity_type = 'AWSService' THEN coalesce(events.invoked_by, 'AWSService')"                     \
+	" ELSE coalesce(events.user_name, events.session_issuer_user_name, events.invoked_by,"                         \
 	"  events.identity_arn, events.identity_principal_id, events.identity_account_id) END"
 
-#define SERVICE_SQL                                                                 \
-	"CASE WHEN events.event_source LIKE '%.amazonaws.com'"                      \
-	" THEN substr(events.event_source, 1, length(events.event_source) - 14)"    \
+#define SERVICE_SQL                                                                                                    \
+	"CASE WHEN events.event_source LIKE '%.amazonaws.com'"                                                         \
+	" THEN substr(events.event_source, 1, length(events.event_source) - 14)"                                       \
 	" ELSE events.event_source END"
 
 /* detail: one line about the request for common events, computed at
@@ -192,8 +192,8 @@ static int resolve_columns(sqlite3 *db, const struct tl *o, struct outcol **ret)
 	if (!list) {
 		bool machine = o->fmt == CT_FMT_JSON || o->fmt == CT_FMT_NDJSON || o->fmt == CT_FMT_CSV ||
 			       o->fmt == CT_FMT_TSV;
-		snprintf(defbuf, sizeof(defbuf), "%s%s%s", o->flows ? "time,kind" : "time",
-			 default_cols + 4, machine ? ",event_id" : "");
+		snprintf(defbuf, sizeof(defbuf), "%s%s%s", o->flows ? "time,kind" : "time", default_cols + 4,
+			 machine ? ",event_id" : "");
 		list = defbuf;
 	}
 	if (!(dup = strdup(list)))
@@ -384,8 +384,8 @@ static char *flows_key_sql(const struct tl *o)
 /* The window query: the output columns of the keys in the window table,
  * read in id order (the order records are stored in), handed out in
  * time order (seq). */
-static char *window_sql(const char *table, const char *view, const struct outcol *cols, int ncols,
-			bool flow, const struct list *where)
+static char *window_sql(const char *table, const char *view, const struct outcol *cols, int ncols, bool flow,
+			const struct list *where)
 {
 	sqlite3_str *s = sqlite3_str_new(NULL);
 	sqlite3_str_appendall(s, "SELECT w.ts, w.id");
@@ -399,8 +399,7 @@ static char *window_sql(const char *table, const char *view, const struct outcol
 }
 
 /* Checks each --where (or --flow-where) alone against its view. */
-static int check_where(sqlite3 *db, struct ct_sql_guard *g, const char *opt, const char *view,
-		       const struct list *l)
+static int check_where(sqlite3 *db, struct ct_sql_guard *g, const char *opt, const char *view, const struct list *l)
 {
 	char msg[1200];
 	for (int i = 0; i < l->n; i++) {
@@ -476,19 +475,19 @@ struct src {
 	bool key_done, win_open;
 	bool by_block; /* the window in block order (the rows read the records) */
 	int window;    /* keys per window */
-	bool row;   /* win holds a row */
-	int64_t ts; /* its time */
+	bool row;      /* win holds a row */
+	int64_t ts;    /* its time */
 	int64_t id;
-	int kind;   /* 0 event, 1 flow: the tie-break after the time */
+	int kind;                         /* 0 event, 1 flow: the tie-break after the time */
 	const struct ct_sql_guard *guard; /* why it refused what a query ran */
 };
 
 static int sql_error(sqlite3 *db, const struct src *s, int rc, struct ct_err *err)
 {
-	int code = (rc & 0xff) == SQLITE_NOMEM ? CT_E_NOMEM
+	int code = (rc & 0xff) == SQLITE_NOMEM                                     ? CT_E_NOMEM
 		   : (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB ? CT_E_CORRUPT
-		   : (rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_FULL ? CT_E_SYSTEM
-										: CT_E_QUERY;
+		   : (rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_FULL     ? CT_E_SYSTEM
+										   : CT_E_QUERY;
 	/* The guard can refuse while a statement runs (the PRAGMA behind
 	 * pragma_writable_schema in a --where): its reason, not SQLite's. */
 	if (s->guard && s->guard->why[0])
@@ -540,7 +539,7 @@ static int src_step(sqlite3 *db, struct src *s, struct ct_err *err)
 			if (rc == SQLITE_ROW) {
 				s->row = true;
 				s->ts = sqlite3_column_type(s->win, 0) == SQLITE_NULL ? INT64_MIN
-										    : sqlite3_column_int64(s->win, 0);
+										      : sqlite3_column_int64(s->win, 0);
 				s->id = sqlite3_column_int64(s->win, 1);
 				/* the merge below relies on it */
 				if (had && (s->ts < pts || (s->ts == pts && s->id <= pid)))
@@ -571,12 +570,8 @@ static int src_step(sqlite3 *db, struct src *s, struct ct_err *err)
 static void to_value(sqlite3_stmt *st, int i, struct ct_out_value *v)
 {
 	switch (sqlite3_column_type(st, i)) {
-	case SQLITE_INTEGER:
-		*v = ct_out_int(sqlite3_column_int64(st, i));
-		break;
-	case SQLITE_FLOAT:
-		*v = ct_out_real(sqlite3_column_double(st, i));
-		break;
+	case SQLITE_INTEGER: *v = ct_out_int(sqlite3_column_int64(st, i)); break;
+	case SQLITE_FLOAT: *v = ct_out_real(sqlite3_column_double(st, i)); break;
 	case SQLITE_TEXT:
 		v->type = CT_OUT_TEXT;
 		v->s = (const char *)sqlite3_column_text(st, i);
@@ -589,8 +584,7 @@ static void to_value(sqlite3_stmt *st, int i, struct ct_out_value *v)
 		v->s = sqlite3_column_blob(st, i);
 		v->len = (size_t)sqlite3_column_bytes(st, i);
 		break;
-	default:
-		*v = ct_out_null();
+	default: *v = ct_out_null();
 	}
 }
 
@@ -618,8 +612,8 @@ static int run(sqlite3 *db, struct src *srcs, int nsrc, const struct outcol *col
 		for (int i = 0; i < nsrc; i++) {
 			struct src *s = &srcs[i];
 			if (s->row && (!best || s->ts < best->ts ||
-				       (s->ts == best->ts && (s->kind < best->kind ||
-							      (s->kind == best->kind && s->id < best->id)))))
+				       (s->ts == best->ts &&
+					(s->kind < best->kind || (s->kind == best->kind && s->id < best->id)))))
 				best = s;
 		}
 		if (!best)
@@ -648,12 +642,13 @@ done:
 }
 
 /* Prepares a source: its window table, key query and window query. */
-static int src_open(sqlite3 *db, struct ct_sql_guard *g, struct src *s, const char *table, char *key_sql,
-		    char *win_sql, bool by_block, char *msg, size_t msglen)
+static int src_open(sqlite3 *db, struct ct_sql_guard *g, struct src *s, const char *table, char *key_sql, char *win_sql,
+		    bool by_block, char *msg, size_t msglen)
 {
 	int rc = -1;
 	char *create = sqlite3_mprintf("CREATE TEMP TABLE IF NOT EXISTS %s(k INTEGER PRIMARY KEY, id INTEGER NOT NULL, "
-				       "ts INTEGER, seq INTEGER NOT NULL)", table);
+				       "ts INTEGER, seq INTEGER NOT NULL)",
+				       table);
 	char *ins = sqlite3_mprintf("INSERT INTO temp.%s(k, id, ts, seq) VALUES(?, ?, ?, ?)", table);
 	char *clear = sqlite3_mprintf("DELETE FROM temp.%s", table);
 	s->table = table;
@@ -747,8 +742,8 @@ static int exec_timeline(struct ct_cli *cli, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	struct tl o = {.ro = -1, .fmt = CT_FMT_TABLE, .limit = -1};
-	struct list *lists[] = {&o.akey, &o.principal, &o.ip, &o.event, &o.source,
-				&o.region, &o.account, &o.where, &o.flow_where};
+	struct list *lists[] = {&o.akey,   &o.principal, &o.ip,    &o.event,     &o.source,
+				&o.region, &o.account,   &o.where, &o.flow_where};
 	const size_t nlists = sizeof(lists) / sizeof(lists[0]);
 	int status = CT_EXIT_OK, c;
 	struct outcol *cols = NULL;
@@ -766,19 +761,16 @@ static int exec_timeline(struct ct_cli *cli, int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+d:o:c:n:w:", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd':
-			cli->index_path = optarg;
-			break;
+		case 'd': cli->index_path = optarg; break;
 		case 'o':
 			if (ct_format_parse(optarg, &o.fmt) < 0) {
-				ct_cli_error("unknown output format '%s' (table, csv, tsv, json, ndjson, raw, md)", optarg);
+				ct_cli_error("unknown output format '%s' (table, csv, tsv, json, ndjson, raw, md)",
+					     optarg);
 				status = ct_cli_usage(ct_cli_current);
 				goto out;
 			}
 			break;
-		case 'c':
-			o.columns = optarg;
-			break;
+		case 'c': o.columns = optarg; break;
 		case 'n': {
 			char *end;
 			errno = 0;
@@ -791,9 +783,7 @@ static int exec_timeline(struct ct_cli *cli, int argc, char **argv)
 			o.limit = n;
 			break;
 		}
-		case 'w':
-			push(&o.where, optarg);
-			break;
+		case 'w': push(&o.where, optarg); break;
 		case OPT_SINCE:
 		case OPT_UNTIL: {
 			int64_t ms;
@@ -813,12 +803,8 @@ static int exec_timeline(struct ct_cli *cli, int argc, char **argv)
 			}
 			break;
 		}
-		case OPT_AKEY:
-			push(&o.akey, optarg);
-			break;
-		case OPT_PRINCIPAL:
-			push(&o.principal, optarg);
-			break;
+		case OPT_AKEY: push(&o.akey, optarg); break;
+		case OPT_PRINCIPAL: push(&o.principal, optarg); break;
 		case OPT_IP: {
 			struct ct_cidr cidr;
 			if (ct_cidr_parse(optarg, &cidr) < 0) {
@@ -831,36 +817,16 @@ static int exec_timeline(struct ct_cli *cli, int argc, char **argv)
 			push(&o.ip, optarg);
 			break;
 		}
-		case OPT_EVENT:
-			push(&o.event, optarg);
-			break;
-		case OPT_SOURCE:
-			push(&o.source, optarg);
-			break;
-		case OPT_REGION:
-			push(&o.region, optarg);
-			break;
-		case OPT_ACCOUNT:
-			push(&o.account, optarg);
-			break;
-		case OPT_ERRORS:
-			o.errors = true;
-			break;
-		case OPT_RO:
-			o.ro = 1;
-			break;
-		case OPT_NO_RO:
-			o.ro = 0;
-			break;
-		case OPT_FLOWS:
-			o.flows = true;
-			break;
-		case OPT_FLOW_WHERE:
-			push(&o.flow_where, optarg);
-			break;
-		default:
-			status = ct_cli_usage(ct_cli_current);
-			goto out;
+		case OPT_EVENT: push(&o.event, optarg); break;
+		case OPT_SOURCE: push(&o.source, optarg); break;
+		case OPT_REGION: push(&o.region, optarg); break;
+		case OPT_ACCOUNT: push(&o.account, optarg); break;
+		case OPT_ERRORS: o.errors = true; break;
+		case OPT_RO: o.ro = 1; break;
+		case OPT_NO_RO: o.ro = 0; break;
+		case OPT_FLOWS: o.flows = true; break;
+		case OPT_FLOW_WHERE: push(&o.flow_where, optarg); break;
+		default: status = ct_cli_usage(ct_cli_current); goto out;
 		}
 	}
 	if (optind < argc) {
@@ -905,8 +871,8 @@ static int exec_timeline(struct ct_cli *cli, int argc, char **argv)
 	char msg[1200];
 	char *ev_win = window_sql("ctscan_timeline_ev", "events", cols, ncols, false, &o.where);
 	bool by_block = ct_events_sql_reads_records(ev_win);
-	if (src_open(db, &guard, &srcs[nsrc], "ctscan_timeline_ev", events_key_sql(&o, by_block), ev_win, by_block,
-		     msg, sizeof(msg)) < 0) {
+	if (src_open(db, &guard, &srcs[nsrc], "ctscan_timeline_ev", events_key_sql(&o, by_block), ev_win, by_block, msg,
+		     sizeof(msg)) < 0) {
 		ct_cli_error("timeline: %s", msg);
 		status = CT_EXIT_QUERY;
 		goto out;
@@ -914,8 +880,8 @@ static int exec_timeline(struct ct_cli *cli, int argc, char **argv)
 	srcs[nsrc++].kind = 0;
 	if (o.flows) {
 		if (src_open(db, &guard, &srcs[nsrc], "ctscan_timeline_flow", flows_key_sql(&o),
-			     window_sql("ctscan_timeline_flow", "flows", cols, ncols, true, &o.flow_where), false,
-			     msg, sizeof(msg)) < 0) {
+			     window_sql("ctscan_timeline_flow", "flows", cols, ncols, true, &o.flow_where), false, msg,
+			     sizeof(msg)) < 0) {
 			ct_cli_error("timeline: %s", msg);
 			status = CT_EXIT_QUERY;
 			goto out;

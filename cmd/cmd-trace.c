@@ -35,8 +35,8 @@ static const char *const kind_names[] = {"event", "flows", "finding"};
 
 static int print_rows(struct ct_cli *cli, const struct ct_trace *t, enum ct_format fmt, struct ct_err *err)
 {
-	static const char *const names[] = {"hop",        "time",  "kind",   "identity", "access_key",
-					    "source_ip",  "event", "detail", "via",      "event_id"};
+	static const char *const names[] = {"hop",       "time",  "kind",   "identity", "access_key",
+					    "source_ip", "event", "detail", "via",      "event_id"};
 	enum { NCOLS = sizeof(names) / sizeof(names[0]) };
 	struct ct_out_spec spec;
 	ct_cli_out_spec(cli, fmt, &spec);
@@ -98,8 +98,8 @@ static int exec_trace(struct ct_cli *cli, int argc, char **argv)
 		{"max-nodes", required_argument, NULL, OPT_MAX_NODES},
 		{NULL, 0, NULL, 0},
 	};
-	struct ct_trace_opts o = {.from = -1, .depth = TRACE_DEFAULT_DEPTH, .since_ms = INT64_MIN,
-				  .until_ms = INT64_MAX};
+	struct ct_trace_opts o = {
+		.from = -1, .depth = TRACE_DEFAULT_DEPTH, .since_ms = INT64_MIN, .until_ms = INT64_MAX};
 	const char *start_opt = NULL;
 	enum ct_format fmt = CT_FMT_TABLE;
 	int out = OUT_ROWS, c;
@@ -108,12 +108,8 @@ static int exec_trace(struct ct_cli *cli, int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+:d:o:q", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd':
-			cli->index_path = optarg;
-			break;
-		case 'q':
-			cli->quiet = true;
-			break;
+		case 'd': cli->index_path = optarg; break;
+		case 'q': cli->quiet = true; break;
 		case 'o':
 			if (strcmp(optarg, "dot") == 0) {
 				out = OUT_DOT;
@@ -188,8 +184,7 @@ static int exec_trace(struct ct_cli *cli, int argc, char **argv)
 				o.until_ms = ms;
 			break;
 		}
-		default:
-			return ct_cli_badopt(c, argv);
+		default: return ct_cli_badopt(c, argv);
 		}
 	}
 	if (optind < argc) {

@@ -153,8 +153,7 @@ static int begin_store(struct vrun *r)
 		return db_error(r, "cannot store the results");
 	r->in_tx = true;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(r->db, "SELECT coalesce(max(run_id), 0) + 1 FROM integrity", -1, &st, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_prepare_v2(r->db, "SELECT coalesce(max(run_id), 0) + 1 FROM integrity", -1, &st, NULL) != SQLITE_OK)
 		return db_error(r, "cannot store the results");
 	if (sqlite3_step(st) == SQLITE_ROW)
 		r->run_id = sqlite3_column_int64(st, 0);
@@ -296,8 +295,8 @@ static int push_src(struct vrun *r, int64_t id, char *path, const char *sha, boo
 
 /* Adds the index's CloudTrail log files (by their recorded content hash,
  * not read again) and its digest files (read, when still there). */
-static int add_sources(struct vrun *r, struct ct_verify *v, char **args, char **reals, int nargs,
-		       uint64_t *ret_known, uint64_t *ret_gone)
+static int add_sources(struct vrun *r, struct ct_verify *v, char **args, char **reals, int nargs, uint64_t *ret_known,
+		       uint64_t *ret_gone)
 {
 	sqlite3_stmt *st;
 	*ret_known = *ret_gone = 0;
@@ -395,12 +394,11 @@ static int add_sources(struct vrun *r, struct ct_verify *v, char **args, char **
 /* ---- rows ---- */
 
 static const char *const cols_wide[] = {
-	"kind", "status", "account", "region", "trail", "time_from", "time_to", "count",
-	"object", "path", "sha256", "expected", "digest", "detail",
+	"kind",  "status", "account", "region", "trail",    "time_from", "time_to",
+	"count", "object", "path",    "sha256", "expected", "digest",    "detail",
 };
 static const char *const cols_narrow[] = {
-	"kind", "status", "account", "region", "trail", "time_from", "time_to", "count",
-	"object", "path", "detail",
+	"kind", "status", "account", "region", "trail", "time_from", "time_to", "count", "object", "path", "detail",
 };
 
 static int on_row(void *ud, const struct ct_verify_row *row)
@@ -480,8 +478,8 @@ static void summary(const struct ct_verify_summary *s, double secs)
 		"log files: %llu valid, %llu changed, %llu missing, %llu unlisted, %llu unverified; "
 		"gaps: %llu; %s; %llu files hashed (%.1f MB), %.2f s\n",
 		(unsigned long long)s->digests_valid, (unsigned long long)invalid, invalid ? " (" : "", inv,
-		invalid ? ")" : "", (unsigned long long)unchecked, unchecked ? " (" : "", unc,
-		unchecked ? ")" : "", (unsigned long long)s->logs_valid, (unsigned long long)s->logs_changed,
+		invalid ? ")" : "", (unsigned long long)unchecked, unchecked ? " (" : "", unc, unchecked ? ")" : "",
+		(unsigned long long)s->logs_valid, (unsigned long long)s->logs_changed,
 		(unsigned long long)s->logs_missing, (unsigned long long)s->logs_unlisted,
 		(unsigned long long)s->logs_unverified, (unsigned long long)s->gaps, span,
 		(unsigned long long)s->files_hashed, (double)s->bytes_hashed / 1e6, secs);
@@ -534,15 +532,12 @@ static int exec_verify(struct ct_cli *cli, int argc, char **argv)
 			cli->index_path = optarg;
 			use_index = true;
 			break;
-		case 'k':
-			keys[nkeys++] = optarg;
-			break;
-		case OPT_SIG:
-			sigs[nsigs++] = optarg;
-			break;
+		case 'k': keys[nkeys++] = optarg; break;
+		case OPT_SIG: sigs[nsigs++] = optarg; break;
 		case OPT_SINCE:
 		case OPT_UNTIL:
-			if (time_opt(c == OPT_SINCE ? "--since" : "--until", optarg, c == OPT_SINCE ? &since : &until) < 0) {
+			if (time_opt(c == OPT_SINCE ? "--since" : "--until", optarg, c == OPT_SINCE ? &since : &until) <
+			    0) {
 				status = ct_cli_usage(ct_cli_current);
 				goto out;
 			}
@@ -558,12 +553,8 @@ static int exec_verify(struct ct_cli *cli, int argc, char **argv)
 			if ((status = ct_cli_jobs(optarg, &jobs)) != 0)
 				goto out;
 			break;
-		case 'q':
-			cli->quiet = true;
-			break;
-		default:
-			status = ct_cli_badopt(c, argv);
-			goto out;
+		case 'q': cli->quiet = true; break;
+		default: status = ct_cli_badopt(c, argv); goto out;
 		}
 	}
 	const char *env = getenv("CTSCAN_DB");
@@ -607,7 +598,8 @@ static int exec_verify(struct ct_cli *cli, int argc, char **argv)
 		const char *ip = cli->index_path ? cli->index_path : ct_index_default_path();
 		if (access(ip, F_OK) != 0) {
 			ct_err_set(&err, CT_E_USAGE, ip, 0,
-				   "no index here: run 'ctscan ingest -d %s PATH...' first (or set -d / $CTSCAN_DB)", ip);
+				   "no index here: run 'ctscan ingest -d %s PATH...' first (or set -d / $CTSCAN_DB)",
+				   ip);
 			status = ct_cli_report(&err);
 			goto out;
 		}
@@ -645,15 +637,17 @@ static int exec_verify(struct ct_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (gone && !nargs) /* with PATHs given, the digests are likely among them */
-		ct_cli_warn("%llu digest file%s the index holds %s no longer where %s ingested from: give %s folder as PATH",
-			    (unsigned long long)gone, gone == 1 ? "" : "s", gone == 1 ? "is" : "are",
-			    gone == 1 ? "it was" : "they were", gone == 1 ? "its" : "their");
+		ct_cli_warn(
+			"%llu digest file%s the index holds %s no longer where %s ingested from: give %s folder as PATH",
+			(unsigned long long)gone, gone == 1 ? "" : "s", gone == 1 ? "is" : "are",
+			gone == 1 ? "it was" : "they were", gone == 1 ? "its" : "their");
 
 	struct ct_out_spec spec;
 	ct_cli_out_spec(cli, fmt, &spec);
 	r.wide = fmt != CT_FMT_TABLE && fmt != CT_FMT_MD;
 	r.out = r.wide ? ct_out_new(&spec, (int)(sizeof(cols_wide) / sizeof(cols_wide[0])), cols_wide, &r.out_err)
-		       : ct_out_new(&spec, (int)(sizeof(cols_narrow) / sizeof(cols_narrow[0])), cols_narrow, &r.out_err);
+		       : ct_out_new(&spec, (int)(sizeof(cols_narrow) / sizeof(cols_narrow[0])), cols_narrow,
+				    &r.out_err);
 	if (!r.out) {
 		status = ct_cli_report(&r.out_err);
 		goto out;
@@ -716,7 +710,8 @@ out:
 
 const struct ct_cmd cmd_verify = {
 	.name = "verify",
-	.usage = "verify [-d INDEX] --keys FILE [--signature-file FILE] [--since T] [--until T] [-o FORMAT] [-j JOBS] [-q] [PATH...]",
+	.usage =
+		"verify [-d INDEX] --keys FILE [--signature-file FILE] [--since T] [--until T] [-o FORMAT] [-j JOBS] [-q] [PATH...]",
 	.summary = "check CloudTrail log files against their digest files: changed, missing, injected, gaps",
 	.flags = CMD_WRITES_INDEX,
 	.exec = exec_verify,

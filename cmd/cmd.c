@@ -10,18 +10,8 @@
 
 /* The command table, NULL-terminated, in the order `ctscan --help` lists. */
 const struct ct_cmd *const ct_cmds[] = {
-	&cmd_ingest,
-	&cmd_info,
-	&cmd_show,
-	&cmd_timeline,
-	&cmd_summary,
-	&cmd_trace,
-	&cmd_sql,
-	&cmd_verify,
-	&cmd_custody,
-	&cmd_detect,
-	&cmd_rules,
-	NULL,
+	&cmd_ingest, &cmd_info,   &cmd_show,    &cmd_timeline, &cmd_summary, &cmd_trace,
+	&cmd_sql,    &cmd_verify, &cmd_custody, &cmd_detect,   &cmd_rules,   NULL,
 };
 
 const struct ct_cmd *ct_cmd_find(const char *name, const struct ct_cmd **ret_list, int *ret_n)
@@ -89,8 +79,7 @@ void ct_cli_diag(void *ud, const struct ct_diag *d)
 		fputs("\r\033[K", stderr); /* clear a progress line */
 	switch (d->where) {
 	case CT_AT_RECORD:
-		fprintf(stderr, "ctscan: %s%s: record %llu: %s\n", w, d->file,
-			(unsigned long long)d->n, d->msg);
+		fprintf(stderr, "ctscan: %s%s: record %llu: %s\n", w, d->file, (unsigned long long)d->n, d->msg);
 		break;
 	case CT_AT_LINE:
 		fprintf(stderr, "ctscan: %s%s:%llu: %s\n", w, d->file, (unsigned long long)d->n, d->msg);
@@ -129,7 +118,7 @@ int ct_cli_help(const struct ct_cmd *cmd)
 		printf("\n%s", cmd->help);
 	/* the commands with a page of their own; the others are in ctscan(1) */
 	static const char *const pages[][2] = {
-		{"timeline", "ctscan-timeline(1)"}, {"sql", "ctscan-sql(1)"},     {"verify", "ctscan-verify(1)"},
+		{"timeline", "ctscan-timeline(1)"}, {"sql", "ctscan-sql(1)"},       {"verify", "ctscan-verify(1)"},
 		{"custody", "ctscan-custody(1)"},   {"detect", "ctscan-detect(1)"}, {"rules", "ctscan-detect(1)"},
 		{"summary", "ctscan-summary(1)"},   {"trace", "ctscan-trace(1)"},
 	};

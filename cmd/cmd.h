@@ -17,9 +17,9 @@ struct ct_cli {
 	struct ct_index *idx;   /* opened by main() per the command's flags */
 	bool quiet;
 	bool stdout_tty, stderr_tty;
-	bool color;             /* stdout is a terminal and NO_COLOR is unset */
+	bool color; /* stdout is a terminal and NO_COLOR is unset */
 	int term_width;
-	bool input_failed;      /* some input could not be read: exit 3 */
+	bool input_failed; /* some input could not be read: exit 3 */
 };
 
 struct ct_cmd {
@@ -30,7 +30,7 @@ struct ct_cmd {
 	/* argv[0] is the command name; options already include -d (removed by
 	 * main before the call).  Returns an exit code (enum ct_exit). */
 	int (*exec)(struct ct_cli *cli, int argc, char **argv);
-	const char *help;    /* the options, one per line, for VERB --help */
+	const char *help; /* the options, one per line, for VERB --help */
 };
 
 extern const struct ct_cmd *const ct_cmds[];
@@ -77,8 +77,6 @@ void ct_sql_guard_install(sqlite3 *db, struct ct_sql_guard *g);
  * statement. */
 int ct_sql_guard_prepare(sqlite3 *db, struct ct_sql_guard *g, const char *sql, sqlite3_stmt **ret_st,
 			 const char **ret_tail, char *msg, size_t msglen);
-
-
 
 /* Opens cli->idx as the running command's flags say (CMD_NEEDS_INDEX:
  * read-only, must exist; CMD_WRITES_INDEX: read-write, created).  Returns 0

@@ -11,8 +11,8 @@ int ct_filter_init(struct ct_filter *f, int argc)
 {
 	memset(f, 0, sizeof(*f));
 	f->ro = -1;
-	struct ct_filter_list *l[] = {&f->akey, &f->principal, &f->ip, &f->event,
-				      &f->source, &f->region, &f->account, &f->where};
+	struct ct_filter_list *l[] = {&f->akey,   &f->principal, &f->ip,      &f->event,
+				      &f->source, &f->region,    &f->account, &f->where};
 	for (size_t i = 0; i < sizeof(l) / sizeof(l[0]); i++) {
 		if (!(l[i]->v = calloc((size_t)argc + 1, sizeof(char *)))) {
 			ct_filter_free(f);
@@ -62,10 +62,8 @@ int ct_filter_option(struct ct_filter *f, int c, const char *arg)
 		}
 		return 1;
 	}
-	case CT_FOPT_AKEY:
-		return push(&f->akey, arg);
-	case CT_FOPT_PRINCIPAL:
-		return push(&f->principal, arg);
+	case CT_FOPT_AKEY: return push(&f->akey, arg);
+	case CT_FOPT_PRINCIPAL: return push(&f->principal, arg);
 	case CT_FOPT_IP: {
 		struct ct_cidr cidr;
 		if (ct_cidr_parse(arg, &cidr) < 0) {
@@ -75,27 +73,15 @@ int ct_filter_option(struct ct_filter *f, int c, const char *arg)
 		}
 		return push(&f->ip, arg);
 	}
-	case CT_FOPT_EVENT:
-		return push(&f->event, arg);
-	case CT_FOPT_SOURCE:
-		return push(&f->source, arg);
-	case CT_FOPT_REGION:
-		return push(&f->region, arg);
-	case CT_FOPT_ACCOUNT:
-		return push(&f->account, arg);
-	case CT_FOPT_ERRORS:
-		f->errors = true;
-		return 1;
-	case CT_FOPT_RO:
-		f->ro = 1;
-		return 1;
-	case CT_FOPT_NO_RO:
-		f->ro = 0;
-		return 1;
-	case 'w':
-		return push(&f->where, arg);
-	default:
-		return 0;
+	case CT_FOPT_EVENT: return push(&f->event, arg);
+	case CT_FOPT_SOURCE: return push(&f->source, arg);
+	case CT_FOPT_REGION: return push(&f->region, arg);
+	case CT_FOPT_ACCOUNT: return push(&f->account, arg);
+	case CT_FOPT_ERRORS: f->errors = true; return 1;
+	case CT_FOPT_RO: f->ro = 1; return 1;
+	case CT_FOPT_NO_RO: f->ro = 0; return 1;
+	case 'w': return push(&f->where, arg);
+	default: return 0;
 	}
 }
 

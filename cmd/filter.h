@@ -55,6 +55,7 @@ enum {
 
 /* The long options, for a command's struct option table; -w is the short
  * form of --where (add "w:" to the optstring). */
+/* clang-format off */
 #define CT_FILTER_LONGOPTS                                              \
 	{"since", required_argument, NULL, CT_FOPT_SINCE},              \
 	{"until", required_argument, NULL, CT_FOPT_UNTIL},              \
@@ -69,22 +70,23 @@ enum {
 	{"read-only", no_argument, NULL, CT_FOPT_RO},                   \
 	{"no-read-only", no_argument, NULL, CT_FOPT_NO_RO},             \
 	{"where", required_argument, NULL, 'w'}
+/* clang-format on */
 
 /* The --help lines of the filters. */
-#define CT_FILTER_HELP                                                                                 \
-	"  --since TIME          events at or after TIME: ISO-8601 (2024-03-12, 2024-03-12T10:00Z),\n" \
-	"                        epoch seconds, or a time ago (90m, 24h, 7d, 2w)\n"                    \
-	"  --until TIME          events at or before TIME\n"                                           \
-	"  --access-key KEY      calls made with this access key id\n"                                 \
-	"  --principal NAME      identity ARN, user name, or the role (ARN or name) behind a session\n" \
-	"  --ip ADDR|CIDR        source address in the network\n"                                      \
-	"  --event REGEX         event name matches the PCRE2 regex (unanchored)\n"                    \
-	"  --source REGEX        event source matches the regex (s3.amazonaws.com, ...)\n"             \
-	"  --region REGION       AWS region\n"                                                         \
-	"  --account ID          recipient account id\n"                                               \
-	"  --errors              failed calls only (an error code or an error message)\n"              \
-	"  --read-only, --no-read-only\n"                                                              \
-	"                        read-only calls only, or mutating calls only\n"                       \
+#define CT_FILTER_HELP                                                                                                 \
+	"  --since TIME          events at or after TIME: ISO-8601 (2024-03-12, 2024-03-12T10:00Z),\n"                 \
+	"                        epoch seconds, or a time ago (90m, 24h, 7d, 2w)\n"                                    \
+	"  --until TIME          events at or before TIME\n"                                                           \
+	"  --access-key KEY      calls made with this access key id\n"                                                 \
+	"  --principal NAME      identity ARN, user name, or the role (ARN or name) behind a session\n"                \
+	"  --ip ADDR|CIDR        source address in the network\n"                                                      \
+	"  --event REGEX         event name matches the PCRE2 regex (unanchored)\n"                                    \
+	"  --source REGEX        event source matches the regex (s3.amazonaws.com, ...)\n"                             \
+	"  --region REGION       AWS region\n"                                                                         \
+	"  --account ID          recipient account id\n"                                                               \
+	"  --errors              failed calls only (an error code or an error message)\n"                              \
+	"  --read-only, --no-read-only\n"                                                                              \
+	"                        read-only calls only, or mutating calls only\n"                                       \
 	"  -w, --where SQL       an SQL expression over the events view columns\n"
 
 /* Allocates room for argc values of each filter; 0 or -1 (out of memory). */

@@ -34,7 +34,9 @@ struct odef {
 	int n;
 };
 
+/* clang-format off */
 #define F(k, kind, id, sub) {k, sizeof(k) - 1, kind, id, sub}
+/* clang-format on */
 
 static const struct fdef attrs_f[] = {
 	F("creationDate", K_STR, CT_EF_S_CREATION_DATE, NULL),
@@ -355,8 +357,8 @@ static int emit_event(struct reader *r, struct walk *w, const char *raw, size_t 
 {
 	if (w->type_key) {
 		r->st.bad++;
-		ct_diag_emit(r->diag, r->ud, CT_DIAG_ERROR, CT_AT_RECORD, r->file, n, "%s is %s, not %s",
-			     w->type_key, w->type_got, w->type_what);
+		ct_diag_emit(r->diag, r->ud, CT_DIAG_ERROR, CT_AT_RECORD, r->file, n, "%s is %s, not %s", w->type_key,
+			     w->type_got, w->type_what);
 		return 0;
 	}
 	struct ct_event ev;
@@ -410,8 +412,8 @@ static int emit_event(struct reader *r, struct walk *w, const char *raw, size_t 
 static int read_mem_items(struct reader *r, const char *p, const char *end);
 
 /* A complete, validated JSON object [p, end) at record number n. */
-static int handle_object(struct reader *r, struct walk *w, const char *p, const char *end,
-			 uint64_t n, bool top, int *ret_class)
+static int handle_object(struct reader *r, struct walk *w, const char *p, const char *end, uint64_t n, bool top,
+			 int *ret_class)
 {
 	*ret_class = CT_RD_OK;
 	if (w->marks & M_CTEVENT) {
@@ -435,7 +437,9 @@ static int handle_object(struct reader *r, struct walk *w, const char *p, const 
 		int rc = walk_obj(&iw, &event_d, 0);
 		if (rc != CT_JSON_OK || ct_json_ws(iw.s.p, iw.s.end) != iw.s.end) {
 			rec_error(r, n, "CloudTrailEvent is not valid JSON: %s",
-				  rc == CT_JSON_OK ? "data after the object" : iw.s.err ? iw.s.err : "truncated");
+				  rc == CT_JSON_OK ? "data after the object"
+				  : iw.s.err       ? iw.s.err
+						   : "truncated");
 			return 0;
 		}
 		return emit_event(r, &iw, ip, (size_t)(iw.s.p - ip), n);
@@ -667,9 +671,10 @@ static int read_items(struct reader *r, struct ct_rbuf *b)
 		if (!first) {
 			if (c != ',') {
 				r->st.bad++;
-				ct_err_set(r->err, CT_E_INPUT, r->file, r->st.records + 1,
-					   "invalid JSON: expected ',' or ']' at byte %llu; the rest of the file cannot be read",
-					   (unsigned long long)(b->base + b->pos));
+				ct_err_set(
+					r->err, CT_E_INPUT, r->file, r->st.records + 1,
+					"invalid JSON: expected ',' or ']' at byte %llu; the rest of the file cannot be read",
+					(unsigned long long)(b->base + b->pos));
 				return CT_RD_BROKEN;
 			}
 			b->pos++;
@@ -897,8 +902,8 @@ const char *ct_shape_name(enum ct_shape s)
 	}
 }
 
-int ct_cloudtrail_read(struct ct_rbuf *b, const char *file, ct_event_fn on_event, ct_diag_fn diag,
-		       void *ud, struct ct_read_stats *ret_stats, struct ct_err *err)
+int ct_cloudtrail_read(struct ct_rbuf *b, const char *file, ct_event_fn on_event, ct_diag_fn diag, void *ud,
+		       struct ct_read_stats *ret_stats, struct ct_err *err)
 {
 	struct reader r;
 	memset(&r, 0, sizeof(r));
@@ -925,8 +930,8 @@ int ct_cloudtrail_read(struct ct_rbuf *b, const char *file, ct_event_fn on_event
 	return rc;
 }
 
-int ct_cloudtrail_read_mem(const char *data, size_t len, const char *file, ct_event_fn on_event,
-			   ct_diag_fn diag, void *ud, struct ct_read_stats *ret_stats, struct ct_err *err)
+int ct_cloudtrail_read_mem(const char *data, size_t len, const char *file, ct_event_fn on_event, ct_diag_fn diag,
+			   void *ud, struct ct_read_stats *ret_stats, struct ct_err *err)
 {
 	struct ct_rbuf b;
 	memset(&b, 0, sizeof(b));

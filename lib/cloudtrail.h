@@ -58,13 +58,7 @@ enum ct_ej {
 	CT_EJ_COUNT
 };
 
-enum ct_eb {
-	CT_EB_READ_ONLY,
-	CT_EB_MANAGEMENT,
-	CT_EB_MFA,
-	CT_EB_CONSOLE,
-	CT_EB_COUNT
-};
+enum ct_eb { CT_EB_READ_ONLY, CT_EB_MANAGEMENT, CT_EB_MFA, CT_EB_CONSOLE, CT_EB_COUNT };
 
 struct ct_str {
 	const char *s; /* NULL when absent or null */
@@ -78,7 +72,7 @@ struct ct_event {
 	int64_t ts;       /* eventTime in ms */
 	struct ct_str f[CT_EF_COUNT];
 	struct ct_str j[CT_EJ_COUNT]; /* JSON text of each body; s NULL when absent */
-	signed char b[CT_EB_COUNT]; /* -1 absent, 0, 1 */
+	signed char b[CT_EB_COUNT];   /* -1 absent, 0, 1 */
 };
 
 enum ct_shape {
@@ -102,21 +96,19 @@ enum ct_read_result {
 };
 
 struct ct_read_stats {
-	uint64_t records;     /* record candidates seen */
-	uint64_t bad;         /* rejected with an error */
+	uint64_t records; /* record candidates seen */
+	uint64_t bad;     /* rejected with an error */
 	enum ct_shape shape;
 };
 
 typedef int (*ct_event_fn)(void *ud, const struct ct_event *ev, struct ct_err *err);
 
 /* Reads a whole input through its window.  `file` names it in messages. */
-int ct_cloudtrail_read(struct ct_rbuf *b, const char *file, ct_event_fn on_event,
-		       ct_diag_fn diag, void *ud, struct ct_read_stats *ret_stats,
-		       struct ct_err *err);
+int ct_cloudtrail_read(struct ct_rbuf *b, const char *file, ct_event_fn on_event, ct_diag_fn diag, void *ud,
+		       struct ct_read_stats *ret_stats, struct ct_err *err);
 
 /* Reads events from an in-memory buffer (tests and fuzzing). */
-int ct_cloudtrail_read_mem(const char *data, size_t len, const char *file,
-			   ct_event_fn on_event, ct_diag_fn diag, void *ud,
-			   struct ct_read_stats *ret_stats, struct ct_err *err);
+int ct_cloudtrail_read_mem(const char *data, size_t len, const char *file, ct_event_fn on_event, ct_diag_fn diag,
+			   void *ud, struct ct_read_stats *ret_stats, struct ct_err *err);
 
 #endif

@@ -8,10 +8,10 @@
 #ifndef CTSCAN_H
 #define CTSCAN_H
 
+#include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sqlite3.h>
 
 /* Exit codes of the ctscan program, documented in ctscan(1). */
 enum ct_exit {
@@ -36,15 +36,15 @@ enum ct_errcode {
 };
 
 struct ct_err {
-	int code;          /* enum ct_errcode */
-	char file[1024];   /* the subject (input file, index, query file), or "" */
-	uint64_t record;   /* 1-based record or line number, 0 when none */
-	char msg[1024];    /* lowercase, no full stop */
+	int code;        /* enum ct_errcode */
+	char file[1024]; /* the subject (input file, index, query file), or "" */
+	uint64_t record; /* 1-based record or line number, 0 when none */
+	char msg[1024];  /* lowercase, no full stop */
 };
 
 /* Sets *e (when e is not NULL) and returns -1. */
-int ct_err_set(struct ct_err *e, int code, const char *file, uint64_t record,
-	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int ct_err_set(struct ct_err *e, int code, const char *file, uint64_t record, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 int ct_err_exit(const struct ct_err *e);
 
 /* Per-record and per-file diagnostics.  The program prints them as
@@ -82,7 +82,7 @@ int64_t ct_time_now_ms(void);
 
 enum ct_open_flags {
 	CT_OPEN_READONLY = 0,
-	CT_OPEN_WRITE = 1,  /* create when missing, migrate an older schema */
+	CT_OPEN_WRITE = 1, /* create when missing, migrate an older schema */
 };
 
 struct ct_index;
@@ -90,8 +90,7 @@ struct ct_index;
 /* Opens (and with CT_OPEN_WRITE creates) the index at `path`.  Every
  * connection gets ctscan's SQL functions (see ct_sqlfn_register) and the
  * fast `events` view. */
-int ct_index_open(const char *path, int flags, struct ct_index **ret_idx,
-		  struct ct_err *err);
+int ct_index_open(const char *path, int flags, struct ct_index **ret_idx, struct ct_err *err);
 void ct_index_free(struct ct_index *idx);
 sqlite3 *ct_index_db(struct ct_index *idx);
 const char *ct_index_path(const struct ct_index *idx);
@@ -118,10 +117,10 @@ struct ct_progress {
 typedef void (*ct_progress_fn)(void *ud, const struct ct_progress *p);
 
 struct ct_ingest_opts {
-	int jobs;                 /* worker threads, 0 = automatic */
-	const char *flow_format;  /* --flow-format for header-less flow logs */
+	int jobs;                /* worker threads, 0 = automatic */
+	const char *flow_format; /* --flow-format for header-less flow logs */
 	ct_diag_fn diag;
-	ct_progress_fn progress;  /* called at most every 100 ms, may be NULL */
+	ct_progress_fn progress; /* called at most every 100 ms, may be NULL */
 	void *ud;
 };
 
@@ -135,17 +134,16 @@ struct ct_ingest_stats {
 	uint64_t duplicates;     /* events already in the index */
 	uint64_t flows;          /* flow records inserted */
 	uint64_t flow_duplicates;
-	uint64_t bad_records;    /* records rejected with an error */
-	uint64_t bytes;          /* input bytes read */
+	uint64_t bad_records; /* records rejected with an error */
+	uint64_t bytes;       /* input bytes read */
 	double seconds;
 };
 
 /* Ingests every path ("-" is standard input).  Problems with single files
  * or records are reported through opts->diag and counted; the return is
  * negative only when the whole run failed (index busy, I/O on the index). */
-int ct_ingest(struct ct_index *idx, const char *const *paths, size_t npaths,
-	      const struct ct_ingest_opts *opts, struct ct_ingest_stats *ret_stats,
-	      struct ct_err *err);
+int ct_ingest(struct ct_index *idx, const char *const *paths, size_t npaths, const struct ct_ingest_opts *opts,
+	      struct ct_ingest_stats *ret_stats, struct ct_err *err);
 
 /* ---- SQL functions (lib/sqlfn.c) ----
  * Registered on every connection ct_index_open makes:
@@ -170,8 +168,8 @@ int ct_sqlfn_register(sqlite3 *db, struct ct_err *err);
 /* SQL that is true for the row of ev aliased E whose event id is ?1, as
  * written or in lower case (CloudTrail writes UUIDs in lower case; an id
  * kept as text in capitals is found as written): two index lookups. */
-#define CT_EVENT_ID_MATCH(E)                                                                                  \
-	"((" E ".eid = ct_event_eid(?1) AND " E ".event_id = ct_event_key(?1)) OR (" E                        \
+#define CT_EVENT_ID_MATCH(E)                                                                                           \
+	"((" E ".eid = ct_event_eid(?1) AND " E ".event_id = ct_event_key(?1)) OR (" E                                 \
 	".eid = ct_event_eid(lower(?1)) AND " E ".event_id = ct_event_key(lower(?1))))"
 
 /* ---- output (lib/output.c) ---- */
@@ -195,10 +193,10 @@ typedef int (*ct_write_fn)(void *ud, const void *buf, size_t len);
 
 struct ct_out_spec {
 	enum ct_format format;
-	bool header;              /* column names row (table, csv, tsv, md) */
-	bool color;               /* ANSI colour (table only) */
-	int width;                /* terminal width for table, 0 = no fitting */
-	const char *null_text;    /* table/csv/tsv text for NULL, default "" */
+	bool header;           /* column names row (table, csv, tsv, md) */
+	bool color;            /* ANSI colour (table only) */
+	int width;             /* terminal width for table, 0 = no fitting */
+	const char *null_text; /* table/csv/tsv text for NULL, default "" */
 	ct_write_fn write;
 	void *ud;
 };
@@ -208,8 +206,7 @@ struct ct_out_spec {
  * named "_raw" (or the first column when there is none) verbatim, one per
  * line.  JSON-text columns (names listed in ct_out_json_columns, or ending
  * in "_json") are emitted nested in json and ndjson.  Sets *ret_rows. */
-int ct_out_stmt(const struct ct_out_spec *spec, sqlite3_stmt *stmt,
-		uint64_t *ret_rows, struct ct_err *err);
+int ct_out_stmt(const struct ct_out_spec *spec, sqlite3_stmt *stmt, uint64_t *ret_rows, struct ct_err *err);
 
 /* ---- detection rules (lib/rules.c) and the engine (lib/detect.c) ---- */
 
@@ -259,16 +256,16 @@ struct ct_detect_opts {
 	const char *const *tags;
 	size_t ntags;
 	int min_severity;
-	int64_t since_ms, until_ms;    /* the events and flows considered */
-	const char *const *sets;       /* NAME=VALUE parameter values */
+	int64_t since_ms, until_ms; /* the events and flows considered */
+	const char *const *sets;    /* NAME=VALUE parameter values */
 	size_t nsets;
-	const char *allowlist_path;    /* NULL: INDEX.allowlist when it exists */
-	const char *const *ip_lists;   /* files of addresses and CIDRs */
+	const char *allowlist_path;  /* NULL: INDEX.allowlist when it exists */
+	const char *const *ip_lists; /* files of addresses and CIDRs */
 	size_t nip_lists;
-	ct_diag_fn diag;               /* broken rules, reported and skipped */
+	ct_diag_fn diag; /* broken rules, reported and skipped */
 	void (*on_profile)(void *ud, const char *rule_id, double seconds, uint64_t rows);
 	void *ud;
-	int jobs;                      /* rules run at once, each on its own read connection; 0 = CPUs */
+	int jobs; /* rules run at once, each on its own read connection; 0 = CPUs */
 };
 
 struct ct_detect_result {
@@ -311,11 +308,11 @@ enum ct_trace_from {
 };
 
 struct ct_trace_opts {
-	int from;                     /* enum ct_trace_from */
+	int from; /* enum ct_trace_from */
 	const char *value;
-	int depth;                    /* hops followed from the start (0: the start only) */
-	int64_t since_ms, until_ms;   /* the window; INT64_MIN and INT64_MAX for none */
-	int64_t ip_window_ms;         /* "same IP": around the traced use of an address; 0 = 1 hour */
+	int depth;                      /* hops followed from the start (0: the start only) */
+	int64_t since_ms, until_ms;     /* the window; INT64_MIN and INT64_MAX for none */
+	int64_t ip_window_ms;           /* "same IP": around the traced use of an address; 0 = 1 hour */
 	const struct ct_apiset *abused; /* may be NULL */
 };
 
@@ -323,17 +320,17 @@ enum ct_trace_row_kind { CT_TRACE_EVENT, CT_TRACE_FLOWS, CT_TRACE_FINDING };
 
 /* One line of the storyline.  Rows are in hop order, then time. */
 struct ct_trace_row {
-	int kind;               /* enum ct_trace_row_kind */
-	int hop;                /* 0 for the start */
-	const char *via;        /* how it was reached: "start", "AssumeRole by AKIA... at T", ... */
-	int64_t ts;             /* the event; the first flow; the finding's first time */
-	const char *identity;   /* the rest may be NULL */
+	int kind;             /* enum ct_trace_row_kind */
+	int hop;              /* 0 for the start */
+	const char *via;      /* how it was reached: "start", "AssumeRole by AKIA... at T", ... */
+	int64_t ts;           /* the event; the first flow; the finding's first time */
+	const char *identity; /* the rest may be NULL */
 	const char *access_key;
-	const char *source_ip;  /* flows: the peer address */
-	const char *event;      /* event name; "flows in", "flows out"; the finding's rule id */
+	const char *source_ip; /* flows: the peer address */
+	const char *event;     /* event name; "flows in", "flows out"; the finding's rule id */
 	const char *detail;
 	const char *event_id;
-	int64_t seq;            /* the order it was found in */
+	int64_t seq; /* the order it was found in */
 };
 
 struct ct_trace;
@@ -348,9 +345,9 @@ void ct_trace_free(struct ct_trace *t);
 
 enum ct_graph_format { CT_GRAPH_DOT, CT_GRAPH_MERMAID };
 struct ct_graph_opts {
-	int format;         /* enum ct_graph_format */
-	int max_nodes;      /* 0: 40 */
-	const char *title;  /* NULL: the command line of the trace */
+	int format;        /* enum ct_graph_format */
+	int max_nodes;     /* 0: 40 */
+	const char *title; /* NULL: the command line of the trace */
 	ct_write_fn write;
 	void *ud;
 };

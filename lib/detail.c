@@ -314,8 +314,8 @@ static void detail_ec2(struct ct_buf *b, const struct ct_str *name, struct jv rp
 	}
 	if (id_list(b, jget(rp, "instancesSet.items"), "instanceId"))
 		return;
-	put(b, first_of(rp, P("groupId", "volumeId", "snapshotId", "imageId", "vpcId", "subnetId",
-			      "networkInterfaceId", "keyName")));
+	put(b, first_of(rp, P("groupId", "volumeId", "snapshotId", "imageId", "vpcId", "subnetId", "networkInterfaceId",
+			      "keyName")));
 }
 
 static void detail_iam(struct ct_buf *b, struct jv rp, struct jv re)
@@ -358,8 +358,8 @@ static const struct svc simple[] = {
 	{"ecr.amazonaws.com", P("repositoryName")},
 };
 
-static const char *const other_paths[] = {"name",     "bucketName", "userName",  "roleName",
-					  "functionName", "keyId", "secretId", "tableName",
+static const char *const other_paths[] = {"name",         "bucketName",     "userName", "roleName",
+					  "functionName", "keyId",          "secretId", "tableName",
 					  "clusterName",  "repositoryName", NULL};
 
 static void detail_of(struct ct_buf *b, const struct ct_event *ev)
@@ -466,8 +466,8 @@ int ct_detail_compute(const struct ct_event *ev, struct ct_buf *detail, struct c
 			struct jv key = jget(re, "credentials.accessKeyId");
 			need = !(plain(jget(rp, "roleArn")) && plain(jget(rp, "roleSessionName")) &&
 				 plain(jget(rp, "name")) && plain(key)) ||
-			       (!present(key) && (present(jget(re, "assumedRoleUser.arn")) ||
-						  present(jget(re, "federatedUser.arn"))));
+			       (!present(key) &&
+				(present(jget(re, "assumedRoleUser.arn")) || present(jget(re, "federatedUser.arn"))));
 		}
 		if (need) {
 			ct_buf_putc(link, '{');

@@ -23,7 +23,7 @@
 #include "store.h"
 #include "util.h"
 
-static const char *const finding_cols[] = {"first_time", "last_time", "account", "region", "identity",
+static const char *const finding_cols[] = {"first_time", "last_time", "account", "region",  "identity",
 					   "access_key", "source_ip", "summary", "evidence"};
 
 const char *ct_rules_default_dir(void)
@@ -95,7 +95,7 @@ struct jx_ent {
 };
 
 struct jx {
-	unsigned cols; /* bit i: jx_cols[i] is cached */
+	unsigned cols;       /* bit i: jx_cols[i] is cached */
 	struct jx_ent *ents; /* ascending id */
 	size_t n, cap;
 	struct ct_buf arena; /* the values' bytes */
@@ -153,21 +153,16 @@ static void fn_jx(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		memcpy(&d, a, sizeof(d));
 		sqlite3_result_double(ctx, d);
 		break;
-	case SQLITE_TEXT:
-		sqlite3_result_text(ctx, a, (int)v->len, SQLITE_STATIC);
-		break;
-	case SQLITE_BLOB:
-		sqlite3_result_blob(ctx, a, (int)v->len, SQLITE_STATIC);
-		break;
-	default:
-		return;
+	case SQLITE_TEXT: sqlite3_result_text(ctx, a, (int)v->len, SQLITE_STATIC); break;
+	case SQLITE_BLOB: sqlite3_result_blob(ctx, a, (int)v->len, SQLITE_STATIC); break;
+	default: return;
 	}
 }
 
 static int jx_register(sqlite3 *db, struct jx *x)
 {
-	int rc = sqlite3_create_function_v2(db, "ct_jx_has", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, x, fn_jx_has,
-					    NULL, NULL, NULL);
+	int rc = sqlite3_create_function_v2(db, "ct_jx_has", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, x, fn_jx_has, NULL,
+					    NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_create_function_v2(db, "ct_jx", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, x, fn_jx, NULL,
 						NULL, NULL);
@@ -237,11 +232,12 @@ static int set_window(sqlite3 *db, int64_t since, int64_t until, const struct jx
 			      "DROP VIEW IF EXISTS temp.flows;",
 			      sel);
 	else
-		ct_buf_printf(&b,
-			      "DROP VIEW IF EXISTS temp.events; CREATE TEMP VIEW events AS %s WHERE e.ts >= %lld AND e.ts < %lld;"
-			      "DROP VIEW IF EXISTS temp.flows; CREATE TEMP VIEW flows AS SELECT * FROM main.flows"
-			      " WHERE start >= %lld AND start < %lld;",
-			      sel, (long long)since, (long long)until, (long long)since, (long long)until);
+		ct_buf_printf(
+			&b,
+			"DROP VIEW IF EXISTS temp.events; CREATE TEMP VIEW events AS %s WHERE e.ts >= %lld AND e.ts < %lld;"
+			"DROP VIEW IF EXISTS temp.flows; CREATE TEMP VIEW flows AS SELECT * FROM main.flows"
+			" WHERE start >= %lld AND start < %lld;",
+			sel, (long long)since, (long long)until, (long long)since, (long long)until);
 	free(sel);
 	int rc = exec_sql(db, b.p, err);
 	ct_buf_free(&b);
@@ -282,13 +278,13 @@ static int insert_matching_ips(sqlite3 *db, const char *target_sql, const char *
 }
 
 /* The addresses in the index that an entry (address or CIDR) covers. */
-#define IPS_FOR_CIDR                                                                                  \
-	"SELECT s FROM strs WHERE id IN (SELECT DISTINCT ip FROM ev WHERE ip IS NOT NULL)"            \
-	" AND cidr_match(s, ?1) UNION SELECT srcaddr FROM flow_rows WHERE srcaddr IN"                 \
-	" (SELECT DISTINCT srcaddr FROM flow_rows) AND cidr_match(srcaddr, ?1)"                       \
+#define IPS_FOR_CIDR                                                                                                   \
+	"SELECT s FROM strs WHERE id IN (SELECT DISTINCT ip FROM ev WHERE ip IS NOT NULL)"                             \
+	" AND cidr_match(s, ?1) UNION SELECT srcaddr FROM flow_rows WHERE srcaddr IN"                                  \
+	" (SELECT DISTINCT srcaddr FROM flow_rows) AND cidr_match(srcaddr, ?1)"                                        \
 	" UNION SELECT dstaddr FROM flow_rows WHERE cidr_match(dstaddr, ?1)"
-#define IPS_FOR_ADDR                                                                                  \
-	"SELECT s FROM strs WHERE s = ?1 UNION SELECT srcaddr FROM flow_rows WHERE srcaddr = ?1"      \
+#define IPS_FOR_ADDR                                                                                                   \
+	"SELECT s FROM strs WHERE s = ?1 UNION SELECT srcaddr FROM flow_rows WHERE srcaddr = ?1"                       \
 	" UNION SELECT dstaddr FROM flow_rows WHERE dstaddr = ?1"
 
 static int load_allowlist(sqlite3 *db, const char *path, bool required, struct ct_err *err)
@@ -336,8 +332,9 @@ static int load_allowlist(sqlite3 *db, const char *path, bool required, struct c
 				rc = ct_err_set(err, CT_E_USAGE, path, n, "'%s' is not an address or CIDR", value);
 				break;
 			}
-			rc = insert_matching_ips(db, cidr ? "INSERT OR IGNORE INTO allow_ip " IPS_FOR_CIDR
-							  : "INSERT OR IGNORE INTO allow_ip " IPS_FOR_ADDR,
+			rc = insert_matching_ips(db,
+						 cidr ? "INSERT OR IGNORE INTO allow_ip " IPS_FOR_CIDR
+						      : "INSERT OR IGNORE INTO allow_ip " IPS_FOR_ADDR,
 						 value, err);
 			kind = "cidr";
 		} else if (strcmp(kind, "principal") && strcmp(kind, "region") && strcmp(kind, "user_agent") &&
@@ -479,8 +476,8 @@ static uint64_t error_line(const struct ct_rule *r, sqlite3 *db)
 	return line;
 }
 
-static void rule_error(const struct ct_detect_opts *o, const struct ct_rule *r, uint64_t line, const char *fmt,
-		       ...) __attribute__((format(printf, 4, 5)));
+static void rule_error(const struct ct_detect_opts *o, const struct ct_rule *r, uint64_t line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 static void rule_error(const struct ct_detect_opts *o, const struct ct_rule *r, uint64_t line, const char *fmt, ...)
 {
 	char msg[1024];
@@ -488,8 +485,8 @@ static void rule_error(const struct ct_detect_opts *o, const struct ct_rule *r, 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	ct_diag_emit(o->diag, o->ud, CT_DIAG_ERROR, line ? CT_AT_LINE : CT_AT_FILE, r->path, line, "rule %s: %s",
-		     r->id, msg);
+	ct_diag_emit(o->diag, o->ud, CT_DIAG_ERROR, line ? CT_AT_LINE : CT_AT_FILE, r->path, line, "rule %s: %s", r->id,
+		     msg);
 }
 
 int ct_rule_prepare(sqlite3 *db, const struct ct_rule *r, const struct ct_detect_opts *o, sqlite3_stmt **ret,
@@ -549,7 +546,8 @@ int ct_rule_prepare(sqlite3 *db, const struct ct_rule *r, const struct ct_detect
 		}
 		const char *v = param_value(r, o, name + 1);
 		if (!v) {
-			snprintf(why, whylen, "parameter %s has no default (add '-- param: %s = VALUE')", name, name + 1);
+			snprintf(why, whylen, "parameter %s has no default (add '-- param: %s = VALUE')", name,
+				 name + 1);
 			sqlite3_finalize(st);
 			return -1;
 		}
@@ -769,8 +767,7 @@ static int default_jobs(void)
 }
 
 /* A read-only connection like the caller's, for one worker. */
-static int open_reader(struct ct_index *idx, const struct ct_detect_opts *o, struct ct_index **ret,
-		       struct ct_err *err)
+static int open_reader(struct ct_index *idx, const struct ct_detect_opts *o, struct ct_index **ret, struct ct_err *err)
 {
 	struct ct_index *r = NULL;
 	if (ct_index_open(ct_index_path(idx), CT_OPEN_READONLY, &r, err) < 0)
@@ -813,12 +810,8 @@ static bool jx_keep(struct jx *x, sqlite3_stmt *st, int col, struct jx_val *v)
 	int64_t i;
 	double d;
 	switch (v->type) {
-	case SQLITE_INTEGER:
-		i = sqlite3_value_int64(sv);
-		return ct_buf_append(&x->arena, &i, sizeof(i)) == 0;
-	case SQLITE_FLOAT:
-		d = sqlite3_value_double(sv);
-		return ct_buf_append(&x->arena, &d, sizeof(d)) == 0;
+	case SQLITE_INTEGER: i = sqlite3_value_int64(sv); return ct_buf_append(&x->arena, &i, sizeof(i)) == 0;
+	case SQLITE_FLOAT: d = sqlite3_value_double(sv); return ct_buf_append(&x->arena, &d, sizeof(d)) == 0;
 	case SQLITE_TEXT:
 	case SQLITE_BLOB: {
 		const void *b = v->type == SQLITE_TEXT ? (const void *)sqlite3_value_text(sv) : sqlite3_value_blob(sv);
@@ -826,8 +819,7 @@ static bool jx_keep(struct jx *x, sqlite3_stmt *st, int col, struct jx_val *v)
 		v->len = (uint32_t)n;
 		return n == 0 || ct_buf_append(&x->arena, b, (size_t)n) == 0;
 	}
-	default:
-		return true;
+	default: return true;
 	}
 }
 
@@ -1167,11 +1159,12 @@ int ct_detect_run(struct ct_index *idx, const struct ct_ruleset *rs, const struc
 	sqlite3_step(run);
 	sqlite3_finalize(run);
 	res.run_id = sqlite3_last_insert_rowid(db);
-	if (sqlite3_prepare_v2(db,
-			       "INSERT INTO findings(run_id, rule_id, severity, severity_rank, title, tactics, techniques,"
-			       " first_time, last_time, account, region, identity, access_key, source_ip, summary,"
-			       " evidence) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-			       -1, &ins, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(
+		    db,
+		    "INSERT INTO findings(run_id, rule_id, severity, severity_rank, title, tactics, techniques,"
+		    " first_time, last_time, account, region, identity, access_key, source_ip, summary,"
+		    " evidence) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		    -1, &ins, NULL) != SQLITE_OK) {
 		ct_err_set(err, CT_E_SYSTEM, "", 0, "%s", sqlite3_errmsg(db));
 		goto rollback;
 	}

@@ -65,8 +65,8 @@ static ssize_t read_some(int fd, void *buf, size_t cap)
 	}
 }
 
-static int emit(struct ct_digest_ctx *c, const unsigned char *p, size_t n, struct ct_buf *keep,
-		size_t keep_max, struct ct_file_digest *d, const char *path, struct ct_err *err)
+static int emit(struct ct_digest_ctx *c, const unsigned char *p, size_t n, struct ct_buf *keep, size_t keep_max,
+		struct ct_file_digest *d, const char *path, struct ct_err *err)
 {
 	if (!n)
 		return 0;

@@ -64,16 +64,13 @@ static const struct field_info fields[CT_FF_COUNT] = {
 	[CT_FF_TRAFFIC_PATH] = {"traffic-path", "traffic_path", FK_INT, 5, INT32_LIMIT},
 	[CT_FF_ECS_CLUSTER_ARN] = {"ecs-cluster-arn", "ecs_cluster_arn", FK_TEXT, 7, 0},
 	[CT_FF_ECS_CLUSTER_NAME] = {"ecs-cluster-name", "ecs_cluster_name", FK_TEXT, 7, 0},
-	[CT_FF_ECS_CONTAINER_INSTANCE_ARN] = {"ecs-container-instance-arn",
-					      "ecs_container_instance_arn", FK_TEXT, 7, 0},
-	[CT_FF_ECS_CONTAINER_INSTANCE_ID] = {"ecs-container-instance-id",
-					     "ecs_container_instance_id", FK_TEXT, 7, 0},
+	[CT_FF_ECS_CONTAINER_INSTANCE_ARN] = {"ecs-container-instance-arn", "ecs_container_instance_arn", FK_TEXT, 7,
+					      0},
+	[CT_FF_ECS_CONTAINER_INSTANCE_ID] = {"ecs-container-instance-id", "ecs_container_instance_id", FK_TEXT, 7, 0},
 	[CT_FF_ECS_CONTAINER_ID] = {"ecs-container-id", "ecs_container_id", FK_TEXT, 7, 0},
-	[CT_FF_ECS_SECOND_CONTAINER_ID] = {"ecs-second-container-id", "ecs_second_container_id",
-					   FK_TEXT, 7, 0},
+	[CT_FF_ECS_SECOND_CONTAINER_ID] = {"ecs-second-container-id", "ecs_second_container_id", FK_TEXT, 7, 0},
 	[CT_FF_ECS_SERVICE_NAME] = {"ecs-service-name", "ecs_service_name", FK_TEXT, 7, 0},
-	[CT_FF_ECS_TASK_DEFINITION_ARN] = {"ecs-task-definition-arn", "ecs_task_definition_arn",
-					   FK_TEXT, 7, 0},
+	[CT_FF_ECS_TASK_DEFINITION_ARN] = {"ecs-task-definition-arn", "ecs_task_definition_arn", FK_TEXT, 7, 0},
 	[CT_FF_ECS_TASK_ARN] = {"ecs-task-arn", "ecs_task_arn", FK_TEXT, 7, 0},
 	[CT_FF_ECS_TASK_ID] = {"ecs-task-id", "ecs_task_id", FK_TEXT, 7, 0},
 	[CT_FF_REJECT_REASON] = {"reject-reason", "reject_reason", FK_TEXT, 8, 0},
@@ -201,9 +198,9 @@ struct ct_flow_layout {
 
 static const struct ct_flow_layout default_layout = {
 	.n = 14,
-	.field = {CT_FF_VERSION, CT_FF_ACCOUNT_ID, CT_FF_INTERFACE_ID, CT_FF_SRCADDR, CT_FF_DSTADDR,
-		  CT_FF_SRCPORT, CT_FF_DSTPORT, CT_FF_PROTOCOL, CT_FF_PACKETS, CT_FF_BYTES,
-		  CT_FF_START, CT_FF_END, CT_FF_ACTION, CT_FF_LOG_STATUS},
+	.field = {CT_FF_VERSION, CT_FF_ACCOUNT_ID, CT_FF_INTERFACE_ID, CT_FF_SRCADDR, CT_FF_DSTADDR, CT_FF_SRCPORT,
+		  CT_FF_DSTPORT, CT_FF_PROTOCOL, CT_FF_PACKETS, CT_FF_BYTES, CT_FF_START, CT_FF_END, CT_FF_ACTION,
+		  CT_FF_LOG_STATUS},
 	.has = {[CT_FF_VERSION] = true,
 		[CT_FF_ACCOUNT_ID] = true,
 		[CT_FF_INTERFACE_ID] = true,
@@ -262,25 +259,22 @@ const char *ct_flow_layout_unknown_name(const struct ct_flow_layout *l, size_t i
 
 /* Adds the column named [name, name+len) to l.  `what` names the source in
  * messages ("header", "flow format"). */
-static int layout_add(struct ct_flow_layout *l, const char *name, size_t len, int code,
-		      const char *what, struct ct_err *err)
+static int layout_add(struct ct_flow_layout *l, const char *name, size_t len, int code, const char *what,
+		      struct ct_err *err)
 {
 	char q[256];
 	if (l->n == CT_FLOW_MAX_FIELDS)
-		return ct_err_set(err, code, NULL, 0, "%s has more than %d fields", what,
-				  CT_FLOW_MAX_FIELDS);
+		return ct_err_set(err, code, NULL, 0, "%s has more than %d fields", what, CT_FLOW_MAX_FIELDS);
 	if (len > CT_FLOW_MAX_NAME) {
 		quote(q, sizeof(q), name, len);
-		return ct_err_set(err, code, NULL, 0, "%s field '%s' is longer than %d bytes", what,
-				  q, CT_FLOW_MAX_NAME);
+		return ct_err_set(err, code, NULL, 0, "%s field '%s' is longer than %d bytes", what, q,
+				  CT_FLOW_MAX_NAME);
 	}
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)name[i];
-		if (c <= 0x20 || c >= 0x7f || c == '$' || c == '{' || c == '}' || c == '\'' ||
-		    c == '"') {
+		if (c <= 0x20 || c >= 0x7f || c == '$' || c == '{' || c == '}' || c == '\'' || c == '"') {
 			quote(q, sizeof(q), name, len);
-			return ct_err_set(err, code, NULL, 0, "%s field '%s' is not a field name",
-					  what, q);
+			return ct_err_set(err, code, NULL, 0, "%s field '%s' is not a field name", what, q);
 		}
 	}
 	enum ct_flow_field f = ct_flow_field_lookup(name, len);
@@ -307,13 +301,11 @@ twice:
 	return ct_err_set(err, code, NULL, 0, "%s names field '%s' twice", what, q);
 }
 
-int ct_flow_layout_from_header(const char *line, size_t len, struct ct_flow_layout **ret,
-			       struct ct_err *err)
+int ct_flow_layout_from_header(const char *line, size_t len, struct ct_flow_layout **ret, struct ct_err *err)
 {
 	len = trim_eol(line, len);
 	if (len > CT_FLOW_MAX_LINE)
-		return ct_err_set(err, CT_E_INPUT, NULL, 0, "header is longer than %d bytes",
-				  CT_FLOW_MAX_LINE);
+		return ct_err_set(err, CT_E_INPUT, NULL, 0, "header is longer than %d bytes", CT_FLOW_MAX_LINE);
 	struct ct_flow_layout *l = calloc(1, sizeof(*l));
 	if (!l)
 		return ct_err_set(err, CT_E_NOMEM, NULL, 0, "out of memory");
@@ -335,8 +327,7 @@ int ct_flow_layout_from_header(const char *line, size_t len, struct ct_flow_layo
 int ct_flow_layout_from_format(const char *fmt, struct ct_flow_layout **ret, struct ct_err *err)
 {
 	size_t len = strlen(fmt);
-	while (len && (fmt[len - 1] == ' ' || fmt[len - 1] == '\n' || fmt[len - 1] == '\r' ||
-		       fmt[len - 1] == '\t'))
+	while (len && (fmt[len - 1] == ' ' || fmt[len - 1] == '\n' || fmt[len - 1] == '\r' || fmt[len - 1] == '\t'))
 		len--;
 	while (len && (*fmt == ' ' || *fmt == '\t')) {
 		fmt++;
@@ -347,8 +338,7 @@ int ct_flow_layout_from_format(const char *fmt, struct ct_flow_layout **ret, str
 		len -= 2;
 	}
 	if (len > CT_FLOW_MAX_LINE)
-		return ct_err_set(err, CT_E_USAGE, NULL, 0, "flow format is longer than %d bytes",
-				  CT_FLOW_MAX_LINE);
+		return ct_err_set(err, CT_E_USAGE, NULL, 0, "flow format is longer than %d bytes", CT_FLOW_MAX_LINE);
 	struct ct_flow_layout *l = calloc(1, sizeof(*l));
 	if (!l)
 		return ct_err_set(err, CT_E_NOMEM, NULL, 0, "out of memory");
@@ -360,8 +350,8 @@ int ct_flow_layout_from_format(const char *fmt, struct ct_flow_layout **ret, str
 				char q[256];
 				quote(q, sizeof(q), s, n);
 				ct_flow_layout_free(l);
-				return ct_err_set(err, CT_E_USAGE, NULL, 0,
-						  "flow format token '%s' is not ${field}", q);
+				return ct_err_set(err, CT_E_USAGE, NULL, 0, "flow format token '%s' is not ${field}",
+						  q);
 			}
 			s += 2;
 			n -= 3;
@@ -448,9 +438,8 @@ static bool eq(const char *s, size_t len, const char *lit, size_t litlen)
 /* "2023-07-14T12:00:00..." : the shape of an export timestamp. */
 static bool iso_shaped(const char *s, size_t len)
 {
-	return len >= 16 && s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[0] >= '0' &&
-	       s[0] <= '9' && s[1] >= '0' && s[1] <= '9' && s[2] >= '0' && s[2] <= '9' &&
-	       s[3] >= '0' && s[3] <= '9';
+	return len >= 16 && s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' &&
+	       s[1] <= '9' && s[2] >= '0' && s[2] <= '9' && s[3] >= '0' && s[3] <= '9';
 }
 
 struct tok {
@@ -458,8 +447,8 @@ struct tok {
 	size_t len;
 };
 
-int ct_flow_parse_line(const struct ct_flow_layout *l, const char *line, size_t len,
-		       struct ct_flow_rec *rec, char *why, size_t whylen)
+int ct_flow_parse_line(const struct ct_flow_layout *l, const char *line, size_t len, struct ct_flow_rec *rec, char *why,
+		       size_t whylen)
 {
 	char q[256];
 	len = trim_eol(line, len);
@@ -497,8 +486,7 @@ int ct_flow_parse_line(const struct ct_flow_layout *l, const char *line, size_t 
 		first = 1;
 	}
 	if (ntok - first != l->n) {
-		snprintf(why, whylen, "expected %zu field%s, found %zu", l->n, l->n == 1 ? "" : "s",
-			 ntok - first);
+		snprintf(why, whylen, "expected %zu field%s, found %zu", l->n, l->n == 1 ? "" : "s", ntok - first);
 		return -1;
 	}
 
@@ -507,8 +495,7 @@ int ct_flow_parse_line(const struct ct_flow_layout *l, const char *line, size_t 
 	for (size_t col = 0; col < l->n; col++) {
 		const struct tok *tk = &t[first + col];
 		unsigned f = l->field[col];
-		struct ct_flow_value *v =
-			f == CT_FF_UNKNOWN ? &rec->unknown[rec->nunknown++] : &rec->v[f];
+		struct ct_flow_value *v = f == CT_FF_UNKNOWN ? &rec->unknown[rec->nunknown++] : &rec->v[f];
 		v->s = tk->s;
 		v->len = tk->len;
 		v->present = true;
@@ -520,8 +507,7 @@ int ct_flow_parse_line(const struct ct_flow_layout *l, const char *line, size_t 
 			continue;
 		const struct field_info *fi = &fields[f];
 		switch (fi->kind) {
-		case FK_TEXT:
-			break;
+		case FK_TEXT: break;
 		case FK_INT:
 		case FK_TIME: {
 			uint64_t u = 0;
@@ -531,11 +517,10 @@ int ct_flow_parse_line(const struct ct_flow_layout *l, const char *line, size_t 
 			if (rc < 0) {
 				quote(q, sizeof(q), tk->s, tk->len);
 				if (rc == -1)
-					snprintf(why, whylen, "%s '%s' is not a number", fi->name,
-						 q);
+					snprintf(why, whylen, "%s '%s' is not a number", fi->name, q);
 				else
-					snprintf(why, whylen, "%s '%s' is out of range (0 to %lld)",
-						 fi->name, q, (long long)fi->max);
+					snprintf(why, whylen, "%s '%s' is out of range (0 to %lld)", fi->name, q,
+						 (long long)fi->max);
 				return -1;
 			}
 			v->i = fi->kind == FK_TIME ? (int64_t)u * 1000 : (int64_t)u;
@@ -559,8 +544,7 @@ int ct_flow_parse_line(const struct ct_flow_layout *l, const char *line, size_t 
 			if (!EQ(tk->s, tk->len, "OK") && !EQ(tk->s, tk->len, "NODATA") &&
 			    !EQ(tk->s, tk->len, "SKIPDATA")) {
 				quote(q, sizeof(q), tk->s, tk->len);
-				snprintf(why, whylen,
-					 "log-status '%s' is not OK, NODATA or SKIPDATA", q);
+				snprintf(why, whylen, "log-status '%s' is not OK, NODATA or SKIPDATA", q);
 				return -1;
 			}
 			break;
@@ -632,9 +616,8 @@ struct ct_flow_reader {
 	struct ct_flow_rec rec;
 };
 
-int ct_flow_reader_new(const char *file, const char *flow_format, ct_diag_fn diag,
-		       ct_flow_rec_fn on_rec, void *ud, struct ct_flow_reader **ret,
-		       struct ct_err *err)
+int ct_flow_reader_new(const char *file, const char *flow_format, ct_diag_fn diag, ct_flow_rec_fn on_rec, void *ud,
+		       struct ct_flow_reader **ret, struct ct_err *err)
 {
 	struct ct_flow_reader *r = calloc(1, sizeof(*r));
 	if (!r)
@@ -643,8 +626,7 @@ int ct_flow_reader_new(const char *file, const char *flow_format, ct_diag_fn dia
 		free(r);
 		return ct_err_set(err, CT_E_NOMEM, file, 0, "out of memory");
 	}
-	if (flow_format && *flow_format &&
-	    ct_flow_layout_from_format(flow_format, &r->format, err) < 0) {
+	if (flow_format && *flow_format && ct_flow_layout_from_format(flow_format, &r->format, err) < 0) {
 		ct_flow_reader_free(r);
 		return -1;
 	}
@@ -685,8 +667,7 @@ static bool warned_before(const struct ct_buf *b, const char *name)
 }
 
 /* One warning per header listing its unknown names not warned before. */
-static int warn_unknown(struct ct_flow_reader *r, const struct ct_flow_layout *l, uint64_t lineno,
-			struct ct_err *err)
+static int warn_unknown(struct ct_flow_reader *r, const struct ct_flow_layout *l, uint64_t lineno, struct ct_err *err)
 {
 	char msg[900];
 	size_t o = 0, count = 0;
@@ -704,8 +685,7 @@ static int warn_unknown(struct ct_flow_reader *r, const struct ct_flow_layout *l
 	}
 	if (count)
 		ct_diag_emit(r->diag, r->ud, CT_DIAG_WARNING, CT_AT_LINE, r->file, lineno,
-			     "unknown flow log field%s %s kept as text", count == 1 ? "" : "s",
-			     msg);
+			     "unknown flow log field%s %s kept as text", count == 1 ? "" : "s", msg);
 	return 0;
 }
 
@@ -719,8 +699,8 @@ int ct_flow_reader_line(struct ct_flow_reader *r, const char *line, size_t len, 
 	}
 	if (len > CT_FLOW_MAX_LINE) {
 		r->st.bad++;
-		ct_diag_emit(r->diag, r->ud, CT_DIAG_ERROR, CT_AT_LINE, r->file, lineno,
-			     "line is longer than %d bytes", CT_FLOW_MAX_LINE);
+		ct_diag_emit(r->diag, r->ud, CT_DIAG_ERROR, CT_AT_LINE, r->file, lineno, "line is longer than %d bytes",
+			     CT_FLOW_MAX_LINE);
 		return 0;
 	}
 	size_t i = 0;
@@ -734,8 +714,7 @@ int ct_flow_reader_line(struct ct_flow_reader *r, const char *line, size_t len, 
 		struct ct_flow_layout *l;
 		if (ct_flow_layout_from_header(line, len, &l, err) < 0) {
 			if (err) {
-				snprintf(err->file, sizeof(err->file), "%s",
-					 r->file ? r->file : "");
+				snprintf(err->file, sizeof(err->file), "%s", r->file ? r->file : "");
 				err->record = lineno;
 			}
 			return -1;
@@ -778,9 +757,8 @@ int ct_flow_reader_line(struct ct_flow_reader *r, const char *line, size_t len, 
 	return 0;
 }
 
-int ct_flow_parse_buffer(const char *data, size_t len, const char *flow_format, const char *file,
-			 ct_diag_fn diag, ct_flow_rec_fn on_rec, void *ud,
-			 struct ct_flow_stats *ret_stats, struct ct_err *err)
+int ct_flow_parse_buffer(const char *data, size_t len, const char *flow_format, const char *file, ct_diag_fn diag,
+			 ct_flow_rec_fn on_rec, void *ud, struct ct_flow_stats *ret_stats, struct ct_err *err)
 {
 	struct ct_flow_reader *r;
 	if (ct_flow_reader_new(file, flow_format, diag, on_rec, ud, &r, err) < 0)

@@ -115,8 +115,7 @@ struct ct_flow_layout;
  * spaces, a trailing CR allowed).  Unknown names become CT_FF_UNKNOWN
  * columns; a name given twice, more than CT_FLOW_MAX_FIELDS names, or a
  * name that is not printable ASCII is an error (CT_E_INPUT). */
-int ct_flow_layout_from_header(const char *line, size_t len, struct ct_flow_layout **ret,
-			       struct ct_err *err);
+int ct_flow_layout_from_header(const char *line, size_t len, struct ct_flow_layout **ret, struct ct_err *err);
 /* From a format string in the AWS syntax: "${version} ${srcaddr} ...".
  * Bare names are accepted too, and one pair of quotes around the whole
  * string is ignored.  Errors are CT_E_USAGE (it comes from the user). */
@@ -165,8 +164,8 @@ struct ct_flow_rec {
  * or -1 with a reason in why ("expected 14 fields, found 12", "dstport
  * 'abc' is not a number", "srcaddr '10.0.0.999' is not an IP address"); on
  * failure *rec holds garbage.  No allocation: safe on the hot path. */
-int ct_flow_parse_line(const struct ct_flow_layout *l, const char *line, size_t len,
-		       struct ct_flow_rec *rec, char *why, size_t whylen);
+int ct_flow_parse_line(const struct ct_flow_layout *l, const char *line, size_t len, struct ct_flow_rec *rec, char *why,
+		       size_t whylen);
 
 /* ---- content detection (the first line of a file) ---- */
 
@@ -201,9 +200,8 @@ struct ct_flow_reader;
  * (may be NULL or "") is the layout of header-less lines; without it they
  * are read with the default v2 layout.  A header in the file wins over
  * it.  diag (may be NULL) and on_rec get `ud`. */
-int ct_flow_reader_new(const char *file, const char *flow_format, ct_diag_fn diag,
-		       ct_flow_rec_fn on_rec, void *ud, struct ct_flow_reader **ret,
-		       struct ct_err *err);
+int ct_flow_reader_new(const char *file, const char *flow_format, ct_diag_fn diag, ct_flow_rec_fn on_rec, void *ud,
+		       struct ct_flow_reader **ret, struct ct_err *err);
 void ct_flow_reader_free(struct ct_flow_reader *r);
 
 /* Feeds the next line (with or without its LF/CRLF).  The first non-blank
@@ -223,8 +221,7 @@ const struct ct_flow_layout *ct_flow_reader_layout(const struct ct_flow_reader *
 /* Parses a whole text with a reader: splits lines on LF (CRLF tolerated,
  * the last line may lack its LF).  Fuzz-friendly: any bytes are safe.
  * Sets *ret_stats (may be NULL) when it returns 0. */
-int ct_flow_parse_buffer(const char *data, size_t len, const char *flow_format, const char *file,
-			 ct_diag_fn diag, ct_flow_rec_fn on_rec, void *ud,
-			 struct ct_flow_stats *ret_stats, struct ct_err *err);
+int ct_flow_parse_buffer(const char *data, size_t len, const char *flow_format, const char *file, ct_diag_fn diag,
+			 ct_flow_rec_fn on_rec, void *ud, struct ct_flow_stats *ret_stats, struct ct_err *err);
 
 #endif

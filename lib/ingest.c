@@ -19,9 +19,9 @@
 #include <unistd.h>
 
 #include "cloudtrail.h"
+#include "ctscan.h"
 #include "detail.h"
 #include "flowlog.h"
-#include "ctscan.h"
 #include "input.h"
 #include "json.h"
 #include "store.h"
@@ -45,7 +45,7 @@ struct walker {
 	struct dir_id *dirs;
 	size_t ndirs, capdirs;
 	uint64_t bytes;
-	uint64_t failed; /* unreadable paths */
+	uint64_t failed;       /* unreadable paths */
 	struct dir_id self[4]; /* the index's own files, never read as input */
 	size_t nself;
 	ct_diag_fn diag;
@@ -101,7 +101,9 @@ static int walk(struct walker *w, const char *path, bool top, int depth)
 		w->failed++;
 		ct_diag_emit(w->diag, w->ud, CT_DIAG_ERROR, CT_AT_FILE, path, 0,
 			     "%s: refused (only regular files and directories are read)",
-			     S_ISFIFO(st.st_mode) ? "is a FIFO" : S_ISSOCK(st.st_mode) ? "is a socket" : "is a device");
+			     S_ISFIFO(st.st_mode)   ? "is a FIFO"
+			     : S_ISSOCK(st.st_mode) ? "is a socket"
+						    : "is a device");
 		return 0;
 	}
 	for (size_t i = 0; i < w->ndirs; i++) {
@@ -187,7 +189,7 @@ struct bevent {
 	int64_t ts;
 	uint32_t off[CT_EF_COUNT], len[CT_EF_COUNT];
 	uint32_t joff[CT_EJ_COUNT], jlen[CT_EJ_COUNT]; /* in the record; UINT32_MAX: absent */
-	uint32_t doff, dlen, loff, llen; /* detail and link texts (ct_detail_compute) */
+	uint32_t doff, dlen, loff, llen;               /* detail and link texts (ct_detail_compute) */
 	signed char b[CT_EB_COUNT];
 	struct ct_event_prep prep;
 };
@@ -269,16 +271,16 @@ static void batch_free(struct batch *b)
 	free(b);
 }
 
-#define GROW(arr, n, cap)                                                      \
-	do {                                                                   \
-		if ((n) == (cap)) {                                            \
-			size_t nc_ = (cap) ? (cap) * 2 : 64;                   \
-			void *np_ = realloc((arr), nc_ * sizeof(*(arr)));      \
-			if (!np_)                                              \
-				return -1;                                     \
-			(arr) = np_;                                           \
-			(cap) = nc_;                                           \
-		}                                                              \
+#define GROW(arr, n, cap)                                                                                              \
+	do {                                                                                                           \
+		if ((n) == (cap)) {                                                                                    \
+			size_t nc_ = (cap) ? (cap)*2 : 64;                                                             \
+			void *np_ = realloc((arr), nc_ * sizeof(*(arr)));                                              \
+			if (!np_)                                                                                      \
+				return -1;                                                                             \
+			(arr) = np_;                                                                                   \
+			(cap) = nc_;                                                                                   \
+		}                                                                                                      \
 	} while (0)
 
 static int batch_op(struct batch *b, unsigned char type, uint32_t idx)
@@ -480,8 +482,7 @@ static int flush_batch(struct producer *p)
 	return p->cur ? 0 : -1;
 }
 
-static int add_diag(struct producer *p, enum ct_diag_kind kind, enum ct_diag_where where, uint64_t n,
-		    const char *msg)
+static int add_diag(struct producer *p, enum ct_diag_kind kind, enum ct_diag_where where, uint64_t n, const char *msg)
 {
 	struct batch *b = p->cur;
 	GROW(b->diags, b->ndiags, b->capdiags);
@@ -513,14 +514,14 @@ static int on_event(void *ud, const struct ct_event *ev, struct ct_err *err)
 		if (ev->f[i].s)
 			need += ev->f[i].len;
 	if (ct_buf_reserve(&b->data, need) < 0 || (b->nevs == b->capevs && ({
-		    size_t nc = b->capevs ? b->capevs * 2 : 256;
-		    struct bevent *ne = realloc(b->evs, nc * sizeof(*ne));
-		    if (ne) {
-			    b->evs = ne;
-			    b->capevs = nc;
-		    }
-		    !ne;
-	    })))
+							   size_t nc = b->capevs ? b->capevs * 2 : 256;
+							   struct bevent *ne = realloc(b->evs, nc * sizeof(*ne));
+							   if (ne) {
+								   b->evs = ne;
+								   b->capevs = nc;
+							   }
+							   !ne;
+						   })))
 		return ct_err_set(err, CT_E_NOMEM, "", 0, "out of memory");
 	struct bevent *be = &b->evs[b->nevs];
 	be->raw_off = (uint32_t)b->data.len;
@@ -637,8 +638,7 @@ static int on_flow(void *ud, const struct ct_flow_rec *r, uint64_t lineno)
 }
 
 /* Streams the lines of a flow log through a flow reader. */
-static int read_flow_lines(struct producer *p, struct ct_rbuf *rb, struct ct_flow_reader *fr,
-			   struct ct_err *e)
+static int read_flow_lines(struct producer *p, struct ct_rbuf *rb, struct ct_flow_reader *fr, struct ct_err *e)
 {
 	bool skipping = false; /* the rest of an over-long line */
 	for (;;) {
@@ -757,8 +757,9 @@ static int read_file(struct producer *p, size_t index)
 	if (ct_input_is_parquet(in)) {
 		fi.action = FA_FAILED;
 		fi.kind = "vpcflow";
-		snprintf(fi.msg, sizeof(fi.msg),
-			 "Parquet file (VPC Flow Logs in Parquet delivery?): not supported; deliver or export the flow logs as text");
+		snprintf(
+			fi.msg, sizeof(fi.msg),
+			"Parquet file (VPC Flow Logs in Parquet delivery?): not supported; deliver or export the flow logs as text");
 		fi.msg_is_error = true;
 		ct_input_free(in);
 		return begin_file(p, &fi) ? end_file(p, &fi) : -1;
@@ -770,15 +771,16 @@ static int read_file(struct producer *p, size_t index)
 	}
 	int rc = ct_rbuf_fill(&rb, 4096);
 	const char *q = ct_json_ws(rb.data, rb.data + rb.len);
-	bool json = q < rb.data + rb.len && (*q == '{' || *q == '[' ||
-					     (rb.len >= 3 && memcmp(rb.data, "\xEF\xBB\xBF", 3) == 0));
+	bool json = q < rb.data + rb.len &&
+		    (*q == '{' || *q == '[' || (rb.len >= 3 && memcmp(rb.data, "\xEF\xBB\xBF", 3) == 0));
 	bool flow = false;
 	if (json) {
 		fi.kind = "cloudtrail";
 	} else if (rc >= 0) {
 		/* the first line: a flow log header, or a header-less record */
 		const char *l = rb.data + rb.pos, *nl;
-		while (!(nl = memchr(l, '\n', rb.len - rb.pos)) && rb.len - rb.pos < 65536 && ct_rbuf_fill(&rb, 65536) > 0)
+		while (!(nl = memchr(l, '\n', rb.len - rb.pos)) && rb.len - rb.pos < 65536 &&
+		       ct_rbuf_fill(&rb, 65536) > 0)
 			l = rb.data + rb.pos;
 		size_t ll = nl ? (size_t)(nl - l) : rb.len - rb.pos;
 		if (ll >= 3 && memcmp(l, "\xEF\xBB\xBF", 3) == 0) {
@@ -871,7 +873,7 @@ static int read_file(struct producer *p, size_t index)
 		fi.action = FA_SKIP;
 		snprintf(fi.msg, sizeof(fi.msg), "%s: skipped",
 			 looks_binary(rb.data, CT_MIN(rb.len, (size_t)4096)) ? "binary data, not a log"
-									      : "not a CloudTrail or VPC flow log");
+									     : "not a CloudTrail or VPC flow log");
 	}
 done:
 	/* read to the end so the content hash covers the whole file */
@@ -963,8 +965,8 @@ static void index_step(void *ud, unsigned done, unsigned total)
 	progress(ing, true, NULL);
 }
 
-static void emit(struct ingest *ing, enum ct_diag_kind kind, enum ct_diag_where where, const char *file,
-		 uint64_t n, const char *msg)
+static void emit(struct ingest *ing, enum ct_diag_kind kind, enum ct_diag_where where, const char *file, uint64_t n,
+		 const char *msg)
 {
 	if (!ing->opts->diag)
 		return;
@@ -1028,7 +1030,9 @@ static int file_end(struct ingest *ing, const struct fileinfo *fi)
 		ing->st.files_ingested++;
 		if (fi->msg_is_error) {
 			emit(ing, CT_DIAG_ERROR,
-			     !fi->msg_record ? CT_AT_FILE : fi->msg_at_line ? CT_AT_LINE : CT_AT_RECORD,
+			     !fi->msg_record   ? CT_AT_FILE
+			     : fi->msg_at_line ? CT_AT_LINE
+					       : CT_AT_RECORD,
 			     fe->path, fi->msg_record, fi->msg);
 		}
 		if (fi->bad || fi->msg_is_error)
@@ -1038,10 +1042,10 @@ static int file_end(struct ingest *ing, const struct fileinfo *fi)
 	ing->st.bad_records += fi->bad;
 	if (ensure_source(ing, fi) < 0)
 		return -1;
-	const char *status = fi->action == FA_SKIP ? "skipped"
+	const char *status = fi->action == FA_SKIP                                   ? "skipped"
 			     : fi->action == FA_FAILED || fi->result == CT_RD_BROKEN ? "truncated"
-			     : fi->bad ? "partial"
-				       : "ok";
+			     : fi->bad                                               ? "partial"
+										     : "ok";
 	struct ct_source_info si = {
 		.content_sha256 = fi->csha[0] ? fi->csha : NULL,
 		.content_size = fi->csize,
@@ -1100,7 +1104,8 @@ static int consume_ops(struct ingest *ing, struct batch *b, size_t *pos, bool st
 			if (ensure_source(ing, &ing->curfi) < 0)
 				return -1;
 			bool dup = false;
-			struct ct_str detail = {b->data.p + be->doff, be->dlen}, link = {b->data.p + be->loff, be->llen};
+			struct ct_str detail = {b->data.p + be->doff, be->dlen},
+				      link = {b->data.p + be->loff, be->llen};
 			if (op->idx + 1 < b->nevs)
 				ct_writer_prefetch(ing->w, &b->evs[op->idx + 1].prep);
 			if (ct_writer_event(ing->w, ing->src_id, &ev, &detail, &link, &be->prep, &dup, ing->err) < 0)
@@ -1312,8 +1317,8 @@ static bool large_increment(sqlite3 *db, const struct walker *w, const char *tab
 	return ok && fresh / (bytes / n) * 2 >= rows;
 }
 
-int ct_ingest(struct ct_index *idx, const char *const *paths, size_t npaths,
-	      const struct ct_ingest_opts *opts, struct ct_ingest_stats *ret_stats, struct ct_err *err)
+int ct_ingest(struct ct_index *idx, const char *const *paths, size_t npaths, const struct ct_ingest_opts *opts,
+	      struct ct_ingest_stats *ret_stats, struct ct_err *err)
 {
 	struct ingest ing;
 	memset(&ing, 0, sizeof(ing));

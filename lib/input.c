@@ -78,7 +78,8 @@ static int spool(int in_fd, const char *path, int *ret_fd, struct ct_err *err)
 			if (w < 0) {
 				free(buf);
 				close(fd);
-				return ct_err_set(err, CT_E_SYSTEM, path, 0, "cannot spool standard input: %s", strerror(errno));
+				return ct_err_set(err, CT_E_SYSTEM, path, 0, "cannot spool standard input: %s",
+						  strerror(errno));
 			}
 			off += w;
 		}
@@ -109,7 +110,8 @@ int ct_input_open(const char *path, struct ct_input **ret, struct ct_err *err)
 		}
 		if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) {
 			close(fd);
-			return ct_err_set(err, CT_E_INPUT, path, 0, "is a FIFO or socket: refused (read it with '-' from standard input)");
+			return ct_err_set(err, CT_E_INPUT, path, 0,
+					  "is a FIFO or socket: refused (read it with '-' from standard input)");
 		}
 		if (!S_ISREG(st.st_mode)) {
 			close(fd);
@@ -119,8 +121,7 @@ int ct_input_open(const char *path, struct ct_input **ret, struct ct_err *err)
 		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	}
 	struct ct_input *in = calloc(1, sizeof(*in));
-	if (!in || !(in->raw = malloc(RAW_CHUNK)) || !(in->path = strdup(path)) ||
-	    !(in->md = EVP_MD_CTX_new())) {
+	if (!in || !(in->raw = malloc(RAW_CHUNK)) || !(in->path = strdup(path)) || !(in->md = EVP_MD_CTX_new())) {
 		close(fd);
 		ct_input_free(in);
 		return ct_err_set(err, CT_E_NOMEM, path, 0, "out of memory");
@@ -185,8 +186,7 @@ int ct_input_hash_raw(struct ct_input *in, char ret_hex[65], uint64_t *ret_size,
 static int inflate_whole(struct ct_input *in)
 {
 	struct stat st;
-	if (fstat(in->fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 18 ||
-	    (uint64_t)st.st_size > WHOLE_MAX)
+	if (fstat(in->fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 18 || (uint64_t)st.st_size > WHOLE_MAX)
 		return -1;
 	size_t zlen = (size_t)st.st_size;
 	unsigned char *z = in->rlen == zlen ? in->raw : malloc(zlen);
@@ -207,8 +207,8 @@ static int inflate_whole(struct ct_input *in)
 		}
 	}
 	/* ISIZE: the content size mod 2^32 of the last member */
-	size_t isize = (size_t)z[zlen - 4] | (size_t)z[zlen - 3] << 8 | (size_t)z[zlen - 2] << 16 |
-		       (size_t)z[zlen - 1] << 24;
+	size_t isize =
+		(size_t)z[zlen - 4] | (size_t)z[zlen - 3] << 8 | (size_t)z[zlen - 2] << 16 | (size_t)z[zlen - 1] << 24;
 	if (isize > WHOLE_MAX || !(out = malloc(isize ? isize : 1)))
 		goto out;
 	struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
@@ -300,11 +300,9 @@ static int refill_raw(struct ct_input *in, struct ct_err *err)
 static int check_limits(struct ct_input *in, struct ct_err *err)
 {
 	if (in->content_bytes > CT_MAX_INFLATE)
-		return ct_err_set(err, CT_E_INPUT, in->path, 0,
-				  "inflates past the limit of %llu GiB per file",
+		return ct_err_set(err, CT_E_INPUT, in->path, 0, "inflates past the limit of %llu GiB per file",
 				  (unsigned long long)(CT_MAX_INFLATE >> 30));
-	if (in->gz && in->content_bytes > CT_BOMB_FLOOR &&
-	    in->content_bytes / CT_BOMB_RATIO > in->raw_consumed)
+	if (in->gz && in->content_bytes > CT_BOMB_FLOOR && in->content_bytes / CT_BOMB_RATIO > in->raw_consumed)
 		return ct_err_set(err, CT_E_INPUT, in->path, 0,
 				  "gzip bomb: inflates more than %d times its size (stopped after %llu MiB)",
 				  CT_BOMB_RATIO, (unsigned long long)(in->content_bytes >> 20));
@@ -360,8 +358,7 @@ ssize_t ct_input_read(struct ct_input *in, char *buf, size_t cap, struct ct_err 
 					in->rpos = k;
 					continue;
 				}
-				return ct_err_set(err, CT_E_INPUT, in->path, 0,
-						  "trailing garbage after the gzip data");
+				return ct_err_set(err, CT_E_INPUT, in->path, 0, "trailing garbage after the gzip data");
 			}
 			inflateReset2(&in->zs, 16 + 15);
 			in->member_done = false;

@@ -11,10 +11,10 @@
 #include "ctscan.h"
 
 /* Hard limits, each with its own message. */
-#define CT_MAX_RECORD (8u << 20)             /* one JSON record or flow line block */
-#define CT_MAX_INFLATE (64ULL << 30)         /* inflated bytes per file */
-#define CT_BOMB_RATIO 250                    /* inflated/compressed, past... */
-#define CT_BOMB_FLOOR (1ULL << 30)           /* ...this many inflated bytes */
+#define CT_MAX_RECORD (8u << 20)     /* one JSON record or flow line block */
+#define CT_MAX_INFLATE (64ULL << 30) /* inflated bytes per file */
+#define CT_BOMB_RATIO 250            /* inflated/compressed, past... */
+#define CT_BOMB_FLOOR (1ULL << 30)   /* ...this many inflated bytes */
 
 struct ct_input;
 
@@ -46,7 +46,7 @@ struct ct_rbuf {
 	struct ct_input *in;
 	char *data;
 	size_t pos, len, cap;
-	uint64_t base;   /* content offset of data[0] */
+	uint64_t base; /* content offset of data[0] */
 	bool eof;
 	struct ct_err err; /* set when ct_rbuf_fill returns -1 */
 };

@@ -8,12 +8,12 @@
 #endif
 
 #define CT_MIN_SZ(a, b) ((a) < (b) ? (a) : (b))
-#define FAILK(s, msg, at, kind)          \
-	do {                             \
-		(s)->err = (msg);        \
-		(s)->errpos = (at);      \
-		(s)->errkind = (kind);   \
-		return CT_JSON_ERR;      \
+#define FAILK(s, msg, at, kind)                                                                                        \
+	do {                                                                                                           \
+		(s)->err = (msg);                                                                                      \
+		(s)->errpos = (at);                                                                                    \
+		(s)->errkind = (kind);                                                                                 \
+		return CT_JSON_ERR;                                                                                    \
 	} while (0)
 #define FAIL(s, msg, at) FAILK(s, msg, at, CT_JSON_E_SYNTAX)
 
@@ -105,23 +105,29 @@ int ct_json_string(struct ct_json_scan *s, struct ct_json_str *ret)
 			if (end - p < 2)
 				return CT_JSON_MORE;
 			switch (p[1]) {
-			case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
-				p += 2;
-				continue;
+			case '"':
+			case '\\':
+			case '/':
+			case 'b':
+			case 'f':
+			case 'n':
+			case 'r':
+			case 't': p += 2; continue;
 			case 'u':
 				if (end - p < 6) {
 					for (const unsigned char *h = p + 2; h < end; h++)
 						if (hexval(*h) < 0)
-							FAILK(s, "invalid \\u escape in string", (const char *)p, CT_JSON_E_CONTENT);
+							FAILK(s, "invalid \\u escape in string", (const char *)p,
+							      CT_JSON_E_CONTENT);
 					return CT_JSON_MORE;
 				}
 				for (int i = 2; i < 6; i++)
 					if (hexval(p[i]) < 0)
-						FAILK(s, "invalid \\u escape in string", (const char *)p, CT_JSON_E_CONTENT);
+						FAILK(s, "invalid \\u escape in string", (const char *)p,
+						      CT_JSON_E_CONTENT);
 				p += 6;
 				continue;
-			default:
-				FAILK(s, "invalid escape in string", (const char *)p, CT_JSON_E_CONTENT);
+			default: FAILK(s, "invalid escape in string", (const char *)p, CT_JSON_E_CONTENT);
 			}
 		}
 		if (c < 0x20) {
@@ -198,8 +204,7 @@ static int literal(struct ct_json_scan *s, const char *word, size_t n)
 	if (memcmp(s->p, word, CT_MIN_SZ(have, n)) != 0)
 		FAIL(s, "invalid literal", s->p);
 	if (have < n)
-		return s->final ? (s->err = "truncated literal", s->errpos = s->p, CT_JSON_ERR)
-				: CT_JSON_MORE;
+		return s->final ? (s->err = "truncated literal", s->errpos = s->p, CT_JSON_ERR) : CT_JSON_MORE;
 	s->p += n;
 	return CT_JSON_OK;
 }

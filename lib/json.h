@@ -29,7 +29,7 @@ struct ct_json_scan {
 	int max_depth;   /* nesting budget for the value being scanned */
 	const char *err; /* static message on CT_JSON_ERR */
 	const char *errpos;
-	int errkind;     /* enum ct_json_errkind */
+	int errkind; /* enum ct_json_errkind */
 };
 
 /* What broke: the structure (nothing after it can be trusted), bad bytes

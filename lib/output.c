@@ -15,9 +15,12 @@
 #include "util.h"
 
 const char *const ct_out_json_columns[] = {
-	"user_identity", "request_parameters", "response_elements", "additional_event_data",
-	"resources", "service_event_details", "tls_details", "evidence", "entities",
-	"attack_ids", "detail_json", NULL,
+	"user_identity",     "request_parameters",
+	"response_elements", "additional_event_data",
+	"resources",         "service_event_details",
+	"tls_details",       "evidence",
+	"entities",          "attack_ids",
+	"detail_json",       NULL,
 };
 
 #define BOLD "\033[1m"
@@ -39,8 +42,8 @@ struct cell {
 struct col {
 	char *name;
 	size_t namelen;
-	bool json;   /* a JSON-text column */
-	char *key;   /* json: "name": */
+	bool json; /* a JSON-text column */
+	char *key; /* json: "name": */
 	size_t keylen;
 	size_t width; /* table */
 	bool right;   /* table: numbers, right-aligned */
@@ -65,14 +68,14 @@ struct ct_out {
 	bool oom, finished;
 
 	/* table */
-	size_t max_units;     /* render at most this many columns per cell */
-	bool streaming;       /* widths fixed, rows go straight out */
-	int nbuf;             /* rows buffered so far */
-	struct ct_buf arena;  /* their rendered cells */
-	struct cell *cells;   /* CT_OUT_TABLE_ROWS x nvis */
+	size_t max_units;      /* render at most this many columns per cell */
+	bool streaming;        /* widths fixed, rows go straight out */
+	int nbuf;              /* rows buffered so far */
+	struct ct_buf arena;   /* their rendered cells */
+	struct cell *cells;    /* CT_OUT_TABLE_ROWS x nvis */
 	struct ct_buf scratch; /* one streamed row */
 	struct cell *rowcells; /* nvis */
-	size_t last_limit;    /* fitting: the last column may use this much */
+	size_t last_limit;     /* fitting: the last column may use this much */
 };
 
 /* ---- the output buffer ---- */
@@ -239,15 +242,9 @@ static size_t base64(char *d, const unsigned char *s, size_t n)
 static const char *scalar_text(const struct ct_out_value *v, char *tmp, size_t *ret_len)
 {
 	switch (v->type) {
-	case CT_OUT_INT:
-		*ret_len = fmt_int(tmp, v->i);
-		return tmp;
-	case CT_OUT_REAL:
-		*ret_len = fmt_real(tmp, v->r, false);
-		return tmp;
-	default:
-		*ret_len = v->len;
-		return v->s ? v->s : "";
+	case CT_OUT_INT: *ret_len = fmt_int(tmp, v->i); return tmp;
+	case CT_OUT_REAL: *ret_len = fmt_real(tmp, v->r, false); return tmp;
+	default: *ret_len = v->len; return v->s ? v->s : "";
 	}
 }
 
@@ -299,16 +296,15 @@ static int u8_seq(const unsigned char *s, size_t n, uint32_t *cp)
 static size_t cp_width(uint32_t cp)
 {
 	static const uint32_t zero[][2] = {
-		{0x0300, 0x036f}, {0x0483, 0x0489}, {0x0591, 0x05bd}, {0x0610, 0x061a}, {0x064b, 0x065f},
-		{0x1ab0, 0x1aff}, {0x1dc0, 0x1dff}, {0x200b, 0x200f}, {0x20d0, 0x20ff}, {0xfe00, 0xfe0f},
+		{0x0300, 0x036f}, {0x0483, 0x0489}, {0x0591, 0x05bd},   {0x0610, 0x061a}, {0x064b, 0x065f},
+		{0x1ab0, 0x1aff}, {0x1dc0, 0x1dff}, {0x200b, 0x200f},   {0x20d0, 0x20ff}, {0xfe00, 0xfe0f},
 		{0xfe20, 0xfe2f}, {0xfeff, 0xfeff}, {0xe0100, 0xe01ef},
 	};
 	static const uint32_t wide[][2] = {
-		{0x1100, 0x115f},   {0x231a, 0x231b},   {0x2329, 0x232a},   {0x23e9, 0x23ec},
-		{0x2614, 0x2615},   {0x2e80, 0x303e},   {0x3041, 0x33ff},   {0x3400, 0x4dbf},
-		{0x4e00, 0x9fff},   {0xa000, 0xa4cf},   {0xa960, 0xa97f},   {0xac00, 0xd7a3},
-		{0xf900, 0xfaff},   {0xfe10, 0xfe19},   {0xfe30, 0xfe6f},   {0xff00, 0xff60},
-		{0xffe0, 0xffe6},   {0x1f300, 0x1f64f}, {0x1f900, 0x1f9ff}, {0x20000, 0x2fffd},
+		{0x1100, 0x115f},   {0x231a, 0x231b}, {0x2329, 0x232a},   {0x23e9, 0x23ec},   {0x2614, 0x2615},
+		{0x2e80, 0x303e},   {0x3041, 0x33ff}, {0x3400, 0x4dbf},   {0x4e00, 0x9fff},   {0xa000, 0xa4cf},
+		{0xa960, 0xa97f},   {0xac00, 0xd7a3}, {0xf900, 0xfaff},   {0xfe10, 0xfe19},   {0xfe30, 0xfe6f},
+		{0xff00, 0xff60},   {0xffe0, 0xffe6}, {0x1f300, 0x1f64f}, {0x1f900, 0x1f9ff}, {0x20000, 0x2fffd},
 		{0x30000, 0x3fffd},
 	};
 	if (cp < 0x300)
@@ -336,15 +332,13 @@ static const unsigned char disp_plain[256] = {
 
 static bool disp_escaped_cp(uint32_t cp)
 {
-	return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
-	       (cp >= 0x2066 && cp <= 0x2069);
+	return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
 /* Renders s into d, which has room for 4 * n + 4 bytes, stopping after
  * max_units columns (the cell is wider than that when *ret_width ends
  * up above max_units).  Returns the bytes written. */
-static size_t disp_render(char *d, const char *str, size_t n, bool md, size_t max_units,
-			  size_t *ret_width)
+static size_t disp_render(char *d, const char *str, size_t n, bool md, size_t max_units, size_t *ret_width)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
@@ -419,10 +413,11 @@ static void disp_put(struct ct_out *o, const char *s, size_t n, bool md)
 /* 1 for bytes a JSON string cannot hold as they are. */
 static const unsigned char json_special[256] = {
 #define R16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
-	R16(1), R16(1), 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x22 " */
-	R16(0), R16(0), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, /* 0x5c \ */
-	R16(0), R16(0),
-	R16(1), R16(1), R16(1), R16(1), R16(1), R16(1), R16(1), R16(1),
+	R16(1), R16(1), 0,      0,      1,      0,      0,      0,      0,      0,
+	0,      0,      0,      0,      0,      0,      0,      0, /* 0x22 " */
+	R16(0), R16(0), 0,      0,      0,      0,      0,      0,      0,      0,
+	0,      0,      0,      0,      1,      0,      0,      0, /* 0x5c \ */
+	R16(0), R16(0), R16(1), R16(1), R16(1), R16(1), R16(1), R16(1), R16(1), R16(1),
 #undef R16
 };
 
@@ -488,10 +483,9 @@ static void json_str(struct ct_out *o, const char *str, size_t n)
  * 3 control (invalid), 4 non-ASCII. */
 static const unsigned char jstr_class[256] = {
 #define R16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
-	R16(3), R16(3), 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	R16(0), R16(0), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0,
-	R16(0), R16(0),
-	R16(4), R16(4), R16(4), R16(4), R16(4), R16(4), R16(4), R16(4),
+	R16(3), R16(3), 0,      0,      1,      0,      0,      0,      0,      0,      0,      0,      0, 0, 0, 0, 0,
+	0,      R16(0), R16(0), 0,      0,      0,      0,      0,      0,      0,      0,      0,      0, 0, 0, 2, 0,
+	0,      0,      R16(0), R16(0), R16(4), R16(4), R16(4), R16(4), R16(4), R16(4), R16(4), R16(4),
 #undef R16
 };
 
@@ -524,8 +518,8 @@ static bool jv_string(const unsigned char *s, size_t n, size_t *pi, char **pd)
 			if (i + 1 >= n)
 				return false;
 			if (s[i + 1] == 'u') {
-				if (i + 6 > n || !is_hex(s[i + 2]) || !is_hex(s[i + 3]) ||
-				    !is_hex(s[i + 4]) || !is_hex(s[i + 5]))
+				if (i + 6 > n || !is_hex(s[i + 2]) || !is_hex(s[i + 3]) || !is_hex(s[i + 4]) ||
+				    !is_hex(s[i + 5]))
 					return false;
 				memcpy(d, s + i, 6);
 				d += 6;
@@ -538,8 +532,7 @@ static bool jv_string(const unsigned char *s, size_t n, size_t *pi, char **pd)
 				return false;
 			}
 			break;
-		case 3:
-			return false;
+		case 3: return false;
 		default: {
 			uint32_t cp;
 			int k = u8_seq(s + i, n - i, &cp);
@@ -570,9 +563,9 @@ static bool json_nested(struct ct_out *o, const char *str, size_t n)
 	unsigned char stack[CT_OUT_JSON_MAX_DEPTH]; /* '{' or '[' */
 	int depth = 0;
 	size_t i = 0;
-#define SKIP_WS() \
-	while (i < n && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t')) \
-		i++
+#define SKIP_WS()                                                                                                      \
+	while (i < n && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t'))                                 \
+	i++
 
 value:
 	SKIP_WS();
@@ -684,9 +677,7 @@ after:
 static void json_value(struct ct_out *o, const struct col *c, const struct ct_out_value *v)
 {
 	switch (v->type) {
-	case CT_OUT_NULL:
-		ob_put(o, "null", 4);
-		break;
+	case CT_OUT_NULL: ob_put(o, "null", 4); break;
 	case CT_OUT_INT:
 		if (ob_need(o, 24))
 			o->len += fmt_int(o->buf + o->len, v->i);
@@ -857,8 +848,7 @@ static void dsv_begin(struct ct_out *o)
 		return;
 	}
 	for (int i = 0; i < o->ncols; i++)
-		names[i] = (struct ct_out_value){.type = CT_OUT_TEXT, .s = o->cols[i].name,
-						 .len = o->cols[i].namelen};
+		names[i] = (struct ct_out_value){.type = CT_OUT_TEXT, .s = o->cols[i].name, .len = o->cols[i].namelen};
 	dsv_line(o, names);
 	free(names);
 	if (o->spec.format == CT_FMT_MD) {
@@ -916,13 +906,12 @@ static void raw_row(struct ct_out *o, const struct ct_out_value *v)
 /* ---- table ---- */
 
 /* Renders one cell into b; fills *c. */
-static void table_render(struct ct_out *o, struct ct_buf *b, const struct ct_out_value *v,
-			 struct cell *c)
+static void table_render(struct ct_out *o, struct ct_buf *b, const struct ct_out_value *v, struct cell *c)
 {
 	char tmp[40];
 	const char *s;
 	size_t n;
-	c->kind = v->type == CT_OUT_NULL ? CELL_NULL
+	c->kind = v->type == CT_OUT_NULL                            ? CELL_NULL
 		  : v->type == CT_OUT_INT || v->type == CT_OUT_REAL ? CELL_NUM
 								    : CELL_TEXT;
 	c->off = b->len;
@@ -1155,18 +1144,44 @@ static void table_end(struct ct_out *o)
 
 static const struct fmt fmts[] = {
 	[CT_FMT_TABLE] = {.name = "table", .row = table_row, .end = table_end},
-	[CT_FMT_CSV] = {.name = "csv", .begin = dsv_begin, .row = dsv_row,
-			.lead = "", .sep = ",", .trail = "\n", .cell = csv_cell},
-	[CT_FMT_TSV] = {.name = "tsv", .begin = dsv_begin, .row = dsv_row,
-			.lead = "", .sep = "\t", .trail = "\n", .cell = tsv_cell},
-	[CT_FMT_JSON] = {.name = "json", .row = json_row, .end = json_end,
-			 .open = "[\n", .between = ",\n", .after = "", .close = "\n]\n",
+	[CT_FMT_CSV] = {.name = "csv",
+			.begin = dsv_begin,
+			.row = dsv_row,
+			.lead = "",
+			.sep = ",",
+			.trail = "\n",
+			.cell = csv_cell},
+	[CT_FMT_TSV] = {.name = "tsv",
+			.begin = dsv_begin,
+			.row = dsv_row,
+			.lead = "",
+			.sep = "\t",
+			.trail = "\n",
+			.cell = tsv_cell},
+	[CT_FMT_JSON] = {.name = "json",
+			 .row = json_row,
+			 .end = json_end,
+			 .open = "[\n",
+			 .between = ",\n",
+			 .after = "",
+			 .close = "\n]\n",
 			 .none = "[]\n"},
-	[CT_FMT_NDJSON] = {.name = "ndjson", .row = json_row, .end = json_end,
-			   .open = "", .between = "", .after = "\n", .close = "", .none = ""},
+	[CT_FMT_NDJSON] = {.name = "ndjson",
+			   .row = json_row,
+			   .end = json_end,
+			   .open = "",
+			   .between = "",
+			   .after = "\n",
+			   .close = "",
+			   .none = ""},
 	[CT_FMT_RAW] = {.name = "raw", .row = raw_row},
-	[CT_FMT_MD] = {.name = "md", .begin = dsv_begin, .row = dsv_row,
-		       .lead = "| ", .sep = " | ", .trail = " |\n", .cell = md_cell},
+	[CT_FMT_MD] = {.name = "md",
+		       .begin = dsv_begin,
+		       .row = dsv_row,
+		       .lead = "| ",
+		       .sep = " | ",
+		       .trail = " |\n",
+		       .cell = md_cell},
 };
 
 int ct_format_parse(const char *name, enum ct_format *ret)
@@ -1201,14 +1216,12 @@ static bool is_json_column(const char *name, size_t n)
 	if (n >= 5 && ascii_caseeq(name + n - 5, "_json", 5))
 		return true;
 	for (size_t i = 0; ct_out_json_columns[i]; i++)
-		if (strlen(ct_out_json_columns[i]) == n &&
-		    ascii_caseeq(name, ct_out_json_columns[i], n))
+		if (strlen(ct_out_json_columns[i]) == n && ascii_caseeq(name, ct_out_json_columns[i], n))
 			return true;
 	return false;
 }
 
-struct ct_out *ct_out_new(const struct ct_out_spec *spec, int ncols, const char *const *names,
-			  struct ct_err *err)
+struct ct_out *ct_out_new(const struct ct_out_spec *spec, int ncols, const char *const *names, struct ct_err *err)
 {
 	if (!spec || !spec->write || ncols < 0 || (ncols > 0 && !names) ||
 	    (unsigned)spec->format >= CT_ARRAY_SIZE(fmts)) {
@@ -1224,8 +1237,7 @@ struct ct_out *ct_out_new(const struct ct_out_spec *spec, int ncols, const char 
 	bool has_raw = false;
 	o->null_text = spec->null_text ? spec->null_text : "";
 	o->null_len = strlen(o->null_text);
-	o->max_units = spec->format == CT_FMT_TABLE && spec->width > 0 ? (size_t)spec->width
-								       : SIZE_MAX - 1;
+	o->max_units = spec->format == CT_FMT_TABLE && spec->width > 0 ? (size_t)spec->width : SIZE_MAX - 1;
 	o->cap = CT_OUT_CHUNK + 4096;
 	o->buf = malloc(o->cap);
 	o->cols = calloc((size_t)ncols + 1, sizeof(*o->cols));
@@ -1324,29 +1336,19 @@ static int step_error(sqlite3 *db, int rc, struct ct_err *err)
 	int code;
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		code = CT_E_BUSY;
-		break;
+	case SQLITE_LOCKED: code = CT_E_BUSY; break;
 	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
-		code = CT_E_CORRUPT;
-		break;
-	case SQLITE_NOMEM:
-		code = CT_E_NOMEM;
-		break;
+	case SQLITE_NOTADB: code = CT_E_CORRUPT; break;
+	case SQLITE_NOMEM: code = CT_E_NOMEM; break;
 	case SQLITE_IOERR:
 	case SQLITE_FULL:
-	case SQLITE_CANTOPEN:
-		code = CT_E_SYSTEM;
-		break;
-	default:
-		code = CT_E_QUERY;
+	case SQLITE_CANTOPEN: code = CT_E_SYSTEM; break;
+	default: code = CT_E_QUERY;
 	}
 	return ct_err_set(err, code, NULL, 0, "%s", sqlite3_errmsg(db));
 }
 
-int ct_out_stmt(const struct ct_out_spec *spec, sqlite3_stmt *stmt, uint64_t *ret_rows,
-		struct ct_err *err)
+int ct_out_stmt(const struct ct_out_spec *spec, sqlite3_stmt *stmt, uint64_t *ret_rows, struct ct_err *err)
 {
 	int n = sqlite3_column_count(stmt);
 	const char **names = calloc((size_t)n + 1, sizeof(*names));
@@ -1396,8 +1398,7 @@ int ct_out_stmt(const struct ct_out_spec *spec, sqlite3_stmt *stmt, uint64_t *re
 					nomem = true;
 				}
 				break;
-			default:
-				v->type = CT_OUT_NULL;
+			default: v->type = CT_OUT_NULL;
 			}
 		}
 		if (nomem) {

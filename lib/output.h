@@ -93,13 +93,11 @@ static inline struct ct_out_value ct_out_real(double r)
 /* NULL s gives a NULL value. */
 static inline struct ct_out_value ct_out_text(const char *s)
 {
-	return (struct ct_out_value){.type = s ? CT_OUT_TEXT : CT_OUT_NULL, .s = s,
-				     .len = s ? strlen(s) : 0};
+	return (struct ct_out_value){.type = s ? CT_OUT_TEXT : CT_OUT_NULL, .s = s, .len = s ? strlen(s) : 0};
 }
 static inline struct ct_out_value ct_out_json(const char *s)
 {
-	return (struct ct_out_value){.type = s ? CT_OUT_JSON : CT_OUT_NULL, .s = s,
-				     .len = s ? strlen(s) : 0};
+	return (struct ct_out_value){.type = s ? CT_OUT_JSON : CT_OUT_NULL, .s = s, .len = s ? strlen(s) : 0};
 }
 
 struct ct_out;
@@ -107,8 +105,7 @@ struct ct_out;
 /* Starts output of rows with `ncols` columns named names[0..ncols-1] (the
  * names are copied).  Writes nothing yet.  Returns NULL and fills *err on
  * failure. */
-struct ct_out *ct_out_new(const struct ct_out_spec *spec, int ncols, const char *const *names,
-			  struct ct_err *err);
+struct ct_out *ct_out_new(const struct ct_out_spec *spec, int ncols, const char *const *names, struct ct_err *err);
 /* Writes one row of ncols values.  The values need to live only during the
  * call. */
 int ct_out_row(struct ct_out *o, const struct ct_out_value *vals, struct ct_err *err);

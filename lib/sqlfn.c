@@ -59,8 +59,8 @@ int ct_ip_parse(const char *s, size_t len, unsigned char ret_addr[16], int *ret_
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
 		/* inet_pton takes only these; checking here also rules out NULs */
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
-		      c == ':' || c == '.'))
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' ||
+		      c == '.'))
 			return -1;
 		tmp[i] = c;
 	}
@@ -139,17 +139,17 @@ bool ct_ip_is_private(const unsigned char addr[16], int family)
 	(void)family;
 	if (memcmp(addr, v4mapped, 12) == 0) {
 		const unsigned char *a = addr + 12;
-		return a[0] == 10 ||                              /* 10/8 */
-		       (a[0] == 172 && (a[1] & 0xf0) == 16) ||     /* 172.16/12 */
-		       (a[0] == 192 && a[1] == 168) ||             /* 192.168/16 */
-		       a[0] == 127 ||                              /* loopback */
-		       (a[0] == 169 && a[1] == 254) ||             /* link-local */
-		       (a[0] == 100 && (a[1] & 0xc0) == 64);       /* CGNAT 100.64/10 */
+		return a[0] == 10 ||                           /* 10/8 */
+		       (a[0] == 172 && (a[1] & 0xf0) == 16) || /* 172.16/12 */
+		       (a[0] == 192 && a[1] == 168) ||         /* 192.168/16 */
+		       a[0] == 127 ||                          /* loopback */
+		       (a[0] == 169 && a[1] == 254) ||         /* link-local */
+		       (a[0] == 100 && (a[1] & 0xc0) == 64);   /* CGNAT 100.64/10 */
 	}
 	static const unsigned char loop6[16] = {[15] = 1};
-	return memcmp(addr, loop6, 16) == 0 ||              /* ::1 */
+	return memcmp(addr, loop6, 16) == 0 ||                  /* ::1 */
 	       (addr[0] == 0xfe && (addr[1] & 0xc0) == 0x80) || /* fe80::/10 */
-	       (addr[0] & 0xfe) == 0xfc;                       /* fc00::/7 */
+	       (addr[0] & 0xfe) == 0xfc;                        /* fc00::/7 */
 }
 
 /* The address in an SQL value, or -1 when it is NULL or not an address. */
@@ -158,8 +158,7 @@ static int value_ip(sqlite3_value *v, unsigned char addr[16], int *family)
 	int t = sqlite3_value_type(v);
 	if (t != SQLITE_TEXT && t != SQLITE_BLOB)
 		return -1;
-	const char *s = t == SQLITE_TEXT ? (const char *)sqlite3_value_text(v)
-					 : (const char *)sqlite3_value_blob(v);
+	const char *s = t == SQLITE_TEXT ? (const char *)sqlite3_value_text(v) : (const char *)sqlite3_value_blob(v);
 	int n = sqlite3_value_bytes(v);
 	if (!s || n <= 0)
 		return -1;
@@ -231,9 +230,7 @@ static void fn_ts_iso(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	(void)argc;
 	int64_t ms;
 	switch (sqlite3_value_numeric_type(argv[0])) {
-	case SQLITE_INTEGER:
-		ms = sqlite3_value_int64(argv[0]);
-		break;
+	case SQLITE_INTEGER: ms = sqlite3_value_int64(argv[0]); break;
 	case SQLITE_FLOAT: {
 		double d = sqlite3_value_double(argv[0]);
 		if (!(d >= (double)TS_MIN && d <= (double)TS_MAX))
@@ -241,8 +238,7 @@ static void fn_ts_iso(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		ms = (int64_t)d;
 		break;
 	}
-	default:
-		return; /* NULL, or text that is not a number */
+	default: return; /* NULL, or text that is not a number */
 	}
 	if (ms < TS_MIN || ms > TS_MAX)
 		return;
@@ -342,9 +338,8 @@ static struct re *re_get(sqlite3_context *ctx, struct re_cache *rc, const char *
 		PCRE2_UCHAR msg[256];
 		if (pcre2_get_error_message(ecode, msg, sizeof(msg)) < 0)
 			snprintf((char *)msg, sizeof(msg), "error %d", ecode);
-		char *m = sqlite3_mprintf("invalid regular expression '%.*s': %s at offset %llu",
-					  (int)len, pat, (const char *)msg,
-					  (unsigned long long)eoff);
+		char *m = sqlite3_mprintf("invalid regular expression '%.*s': %s at offset %llu", (int)len, pat,
+					  (const char *)msg, (unsigned long long)eoff);
 		if (m)
 			sqlite3_result_error(ctx, m, -1);
 		else
@@ -424,8 +419,7 @@ static void fn_regexp(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 				PCRE2_UCHAR msg[256];
 				if (pcre2_get_error_message(r, msg, sizeof(msg)) < 0)
 					snprintf((char *)msg, sizeof(msg), "error %d", r);
-				char *m = sqlite3_mprintf("regular expression '%s': %s", re->pat,
-							  (const char *)msg);
+				char *m = sqlite3_mprintf("regular expression '%s': %s", re->pat, (const char *)msg);
 				if (m)
 					sqlite3_result_error(ctx, m, -1);
 				else
@@ -448,26 +442,22 @@ int ct_sqlfn_register(sqlite3 *db, struct ct_err *err)
 		int nargs;
 		void (*fn)(sqlite3_context *, int, sqlite3_value **);
 	} fns[] = {
-		{"cidr_match", 2, fn_cidr_match},
-		{"ip_is_private", 1, fn_ip_is_private},
-		{"ip_version", 1, fn_ip_version},
-		{"ts_iso", 1, fn_ts_iso},
+		{"cidr_match", 2, fn_cidr_match}, {"ip_is_private", 1, fn_ip_is_private},
+		{"ip_version", 1, fn_ip_version}, {"ts_iso", 1, fn_ts_iso},
 		{"ts_ms", 1, fn_ts_ms},
 	};
 	const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
 	for (size_t i = 0; i < CT_ARRAY_SIZE(fns); i++) {
-		if (sqlite3_create_function_v2(db, fns[i].name, fns[i].nargs, flags, NULL,
-					       fns[i].fn, NULL, NULL, NULL) != SQLITE_OK)
+		if (sqlite3_create_function_v2(db, fns[i].name, fns[i].nargs, flags, NULL, fns[i].fn, NULL, NULL,
+					       NULL) != SQLITE_OK)
 			return ct_err_set(err, CT_E_SYSTEM, sqlite3_db_filename(db, "main"), 0,
-					  "cannot register SQL function '%s': %s", fns[i].name,
-					  sqlite3_errmsg(db));
+					  "cannot register SQL function '%s': %s", fns[i].name, sqlite3_errmsg(db));
 	}
 	struct re_cache *rc = calloc(1, sizeof(*rc));
 	if (!rc)
 		return ct_err_set(err, CT_E_NOMEM, NULL, 0, "out of memory");
 	/* On failure sqlite3_create_function_v2 calls the destructor itself. */
-	if (sqlite3_create_function_v2(db, "regexp", 2, flags, rc, fn_regexp, NULL, NULL,
-				       re_cache_free) != SQLITE_OK)
+	if (sqlite3_create_function_v2(db, "regexp", 2, flags, rc, fn_regexp, NULL, NULL, re_cache_free) != SQLITE_OK)
 		return ct_err_set(err, CT_E_SYSTEM, sqlite3_db_filename(db, "main"), 0,
 				  "cannot register SQL function 'regexp': %s", sqlite3_errmsg(db));
 	return 0;

@@ -5,10 +5,10 @@
 #include <fcntl.h>
 #include <isa-l/igzip_lib.h>
 #include <libdeflate.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <pthread.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -183,11 +183,10 @@ static const char *const events_cols[][2] = {
 };
 
 static const char *const dict_joins[][2] = {
-	{"ver", "ver"},     {"region", "region"}, {"ip", "ip"},         {"ua", "ua"},
-	{"ecode", "ecode"}, {"emsg", "emsg"},     {"acct", "acct"},     {"etype", "etype"},
-	{"ecat", "ecat"},   {"vpce", "vpce"},     {"itype", "itype"},   {"iarn", "iarn"},
-	{"ipid", "ipid"},   {"iacct", "iacct"},   {"akey", "akey"},     {"uname", "uname"},
-	{"sitype", "sitype"}, {"siarn", "siarn"}, {"siname", "siname"}, {"screated", "screated"},
+	{"ver", "ver"},     {"region", "region"}, {"ip", "ip"},       {"ua", "ua"},         {"ecode", "ecode"},
+	{"emsg", "emsg"},   {"acct", "acct"},     {"etype", "etype"}, {"ecat", "ecat"},     {"vpce", "vpce"},
+	{"itype", "itype"}, {"iarn", "iarn"},     {"ipid", "ipid"},   {"iacct", "iacct"},   {"akey", "akey"},
+	{"uname", "uname"}, {"sitype", "sitype"}, {"siarn", "siarn"}, {"siname", "siname"}, {"screated", "screated"},
 	{"invby", "invby"}, {"srcid", "srcid"},
 };
 
@@ -199,8 +198,8 @@ char *ct_store_events_sql(const char *raw_expr)
 		const char *expr = events_cols[i][1];
 		const char *r = strstr(expr, "RAW");
 		if (r)
-			ct_buf_printf(&b, "%s%.*s%s%s AS %s", i ? ",\n  " : "", (int)(r - expr), expr,
-				      raw_expr, r + 3, events_cols[i][0]);
+			ct_buf_printf(&b, "%s%.*s%s%s AS %s", i ? ",\n  " : "", (int)(r - expr), expr, raw_expr, r + 3,
+				      events_cols[i][0]);
 		else
 			ct_buf_printf(&b, "%s%s AS %s", i ? ",\n  " : "", expr, events_cols[i][0]);
 	}
@@ -222,8 +221,8 @@ bool ct_events_sql_reads_records(const char *sql)
 }
 
 /* Plain-shell record expression: the sqlite3 shell has sqlar_uncompress. */
-#define RAW_PORTABLE                                                                       \
-	"(SELECT CAST(substr(sqlar_uncompress(b.data, b.size), e.boff + 1, e.blen) AS TEXT) " \
+#define RAW_PORTABLE                                                                                                   \
+	"(SELECT CAST(substr(sqlar_uncompress(b.data, b.size), e.boff + 1, e.blen) AS TEXT) "                          \
 	"FROM blocks b WHERE b.id = e.blk)"
 #define RAW_FAST "ct_record(e.blk, e.boff, e.blen)"
 
@@ -345,8 +344,8 @@ static void rec_cache_free(void *p)
 /* Inflates a block into *buf (size + 1 bytes, grown as needed: a block is
  * 256 KiB, and a fresh buffer for each would be mapped and faulted in
  * anew by malloc every time). */
-static int inflate_block(struct libdeflate_decompressor *dec, const void *data, size_t dlen, size_t size,
-			 char **buf, size_t *cap)
+static int inflate_block(struct libdeflate_decompressor *dec, const void *data, size_t dlen, size_t size, char **buf,
+			 size_t *cap)
 {
 	if (!*buf || *cap < size + 1) {
 		char *out = realloc(*buf, size + 1);
@@ -360,8 +359,7 @@ static int inflate_block(struct libdeflate_decompressor *dec, const void *data, 
 		memcpy(out, data, size);
 	} else {
 		size_t got = 0;
-		if (libdeflate_zlib_decompress(dec, data, dlen, out, size, &got) != LIBDEFLATE_SUCCESS ||
-		    got != size)
+		if (libdeflate_zlib_decompress(dec, data, dlen, out, size, &got) != LIBDEFLATE_SUCCESS || got != size)
 			return -2;
 	}
 	out[size] = 0;
@@ -473,8 +471,8 @@ int ct_store_register_functions(sqlite3 *db)
 	struct rec_cache *c = calloc(1, sizeof(*c));
 	if (!c)
 		return SQLITE_NOMEM;
-	int rc = sqlite3_create_function_v2(db, "ct_record", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, c,
-					    fn_ct_record, NULL, NULL, rec_cache_free);
+	int rc = sqlite3_create_function_v2(db, "ct_record", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, c, fn_ct_record,
+					    NULL, NULL, rec_cache_free);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_create_function_v2(db, "ct_event_key", 1,
 						SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
@@ -513,9 +511,10 @@ static int exec(sqlite3 *db, const char *sql, const char *path, struct ct_err *e
 	char *msg = NULL;
 	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		int code = sqlite3_errcode(db);
-		ct_err_set(err, code == SQLITE_BUSY || code == SQLITE_LOCKED ? CT_E_BUSY
-				: code == SQLITE_CORRUPT || code == SQLITE_NOTADB ? CT_E_CORRUPT
-										  : CT_E_SYSTEM,
+		ct_err_set(err,
+			   code == SQLITE_BUSY || code == SQLITE_LOCKED      ? CT_E_BUSY
+			   : code == SQLITE_CORRUPT || code == SQLITE_NOTADB ? CT_E_CORRUPT
+									     : CT_E_SYSTEM,
 			   path, 0, "%s", msg ? msg : sqlite3_errmsg(db));
 		sqlite3_free(msg);
 		return -1;
@@ -539,7 +538,9 @@ static char *flow_schema_sql(void)
 		const char *c = ct_flow_field_column((enum ct_flow_field)f);
 		ct_buf_printf(&b, ", \"%s\"", c);
 		if (f == CT_FF_START || f == CT_FF_END)
-			ct_buf_printf(&b, ", strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ', \"%s\" / 1000.0, 'unixepoch') AS %s_time", c, c);
+			ct_buf_printf(&b,
+				      ", strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ', \"%s\" / 1000.0, 'unixepoch') AS %s_time",
+				      c, c);
 	}
 	ct_buf_printf(&b, ", extra, src AS source_id, line AS source_line FROM flow_rows;\n");
 	return b.p;
@@ -605,7 +606,8 @@ static int check_version(sqlite3 *db, const char *path, bool writable, struct ct
 	if (rc != SQLITE_ROW)
 		goto bad;
 	if (ver == 0 && tables > 0)
-		return ct_err_set(err, CT_E_CORRUPT, path, 0, "not a ctscan index (a SQLite database with other tables)");
+		return ct_err_set(err, CT_E_CORRUPT, path, 0,
+				  "not a ctscan index (a SQLite database with other tables)");
 	if (ver == 0 && !writable)
 		return ct_err_set(err, CT_E_CORRUPT, path, 0, "empty index: run 'ctscan ingest' first");
 	if (ver > CT_SCHEMA_VERSION)
@@ -619,8 +621,8 @@ static int check_version(sqlite3 *db, const char *path, bool writable, struct ct
 				  (long long)ver, CT_SCHEMA_VERSION);
 	return 0;
 bad:
-	return ct_err_set(err, rc == SQLITE_NOTADB ? CT_E_CORRUPT : CT_E_SYSTEM, path, 0,
-			  "cannot read the index: %s", sqlite3_errmsg(db));
+	return ct_err_set(err, rc == SQLITE_NOTADB ? CT_E_CORRUPT : CT_E_SYSTEM, path, 0, "cannot read the index: %s",
+			  sqlite3_errmsg(db));
 }
 
 /* ---- first loads without waiting for the disk (see store.h) ---- */
@@ -801,7 +803,8 @@ int ct_index_open(const char *path, int flags, struct ct_index **ret_idx, struct
 	bool writable = flags & CT_OPEN_WRITE;
 	if (!writable && access(path, F_OK) != 0)
 		return ct_err_set(err, CT_E_USAGE, path, 0,
-				  "no index here: run 'ctscan ingest -d %s PATH...' first (or set -d / $CTSCAN_DB)", path);
+				  "no index here: run 'ctscan ingest -d %s PATH...' first (or set -d / $CTSCAN_DB)",
+				  path);
 	if (writable && access(path, F_OK) != 0 && errno == ENOENT && create_fresh(path, err) < 0)
 		return -1;
 	struct ct_index *idx = calloc(1, sizeof(*idx));
@@ -811,8 +814,8 @@ int ct_index_open(const char *path, int flags, struct ct_index **ret_idx, struct
 	}
 	idx->lock_fd = -1;
 	idx->writable = writable;
-	int oflags = (writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY) |
-		     SQLITE_OPEN_NOMUTEX;
+	int oflags =
+		(writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX;
 	/* No memory statistics: they take a global mutex on every SQLite
 	 * allocation (a few percent of an ingest).  Only possible before
 	 * SQLite initialises; later calls fail harmlessly. */
@@ -840,8 +843,9 @@ int ct_index_open(const char *path, int flags, struct ct_index **ret_idx, struct
 	 * memory instead of faulting in fresh heap for every page (a timeline
 	 * of 5,000 events: 65 ms of CPU with 2 MiB, 160 ms with 64 MiB).
 	 * A writer's sorts spill to temporary files (see exec_sorting). */
-	if (exec(idx->db, writable ? WRITER_PRAGMAS " PRAGMA temp_store = FILE;"
-				   : "PRAGMA cache_size = -2048; PRAGMA temp_store = MEMORY;",
+	if (exec(idx->db,
+		 writable ? WRITER_PRAGMAS " PRAGMA temp_store = FILE;"
+			  : "PRAGMA cache_size = -2048; PRAGMA temp_store = MEMORY;",
 		 path, err) < 0)
 		goto fail;
 	if (writable) {
@@ -850,7 +854,8 @@ int ct_index_open(const char *path, int flags, struct ct_index **ret_idx, struct
 	}
 	if (check_version(idx->db, path, writable, err) < 0)
 		goto fail;
-	if (writable && (create_schema(idx->db, path, err) < 0 || ct_store_build_indexes(idx->db, path, NULL, NULL, err) < 0))
+	if (writable &&
+	    (create_schema(idx->db, path, err) < 0 || ct_store_build_indexes(idx->db, path, NULL, NULL, err) < 0))
 		goto fail;
 	if (check_unsynced(idx->db, path, err) < 0)
 		goto fail;
@@ -1079,16 +1084,17 @@ int ct_store_build_indexes(sqlite3 *db, const char *path, ct_index_step_fn step,
 		bool rows = ct_store_has_rows(db, tables[k]) == 1;
 		for (size_t i = 0; i < CT_ARRAY_SIZE(pivot_indexes); i++)
 			if (strcmp(pivot_indexes[i][0], tables[k]) == 0) {
-				snprintf(job[n].sql, sizeof(job[n].sql),
-					 "PRAGMA threads = 2; BEGIN IMMEDIATE; CREATE INDEX IF NOT EXISTS %s ON %s; COMMIT;",
-					 pivot_indexes[i][1],
-					 pivot_indexes[i][2]);
+				snprintf(
+					job[n].sql, sizeof(job[n].sql),
+					"PRAGMA threads = 2; BEGIN IMMEDIATE; CREATE INDEX IF NOT EXISTS %s ON %s; COMMIT;",
+					pivot_indexes[i][1], pivot_indexes[i][2]);
 				job[n++].shown = rows;
 			}
 		if (strcmp(tables[k], "flow_rows") == 0) {
-			snprintf(job[n].sql, sizeof(job[n].sql), "%s",
-				 "PRAGMA threads = 2; BEGIN IMMEDIATE; CREATE UNIQUE INDEX IF NOT EXISTS flow_dkey ON flow_rows(dkey);"
-				 " COMMIT;");
+			snprintf(
+				job[n].sql, sizeof(job[n].sql), "%s",
+				"PRAGMA threads = 2; BEGIN IMMEDIATE; CREATE UNIQUE INDEX IF NOT EXISTS flow_dkey ON flow_rows(dkey);"
+				" COMMIT;");
 			job[n++].shown = rows;
 		}
 		/* and how many times they have been built so (for the tests) */
@@ -1224,9 +1230,9 @@ struct flowset {
 struct eidset {
 	struct fslot *tab;
 	size_t cap, n;
-	int state;          /* 0 not loaded yet, 1 in use, -1 dropped */
-	bool indexed;       /* ev_event_id exists */
-	sqlite3_stmt *get;  /* event_id and acct of a row, by id */
+	int state;         /* 0 not loaded yet, 1 in use, -1 dropped */
+	bool indexed;      /* ev_event_id exists */
+	sqlite3_stmt *get; /* event_id and acct of a row, by id */
 };
 
 #define OPEN_BLOCKS 64
@@ -1254,7 +1260,7 @@ struct ct_writer {
 	unsigned char bound_kind[41]; /* 0 nothing known (or text), 1 NULL, 2 integer */
 	struct eidset eids;
 	struct dict strs;
-	struct dict details;        /* deduplicated in memory only */
+	struct dict details; /* deduplicated in memory only */
 	/* the open blocks, one per key (see block_key; at most OPEN_BLOCKS at
 	 * once, the least recently used is closed for a new one): one kind of
 	 * records share blocks, so that reading the JSON of one kind of event
@@ -1273,7 +1279,7 @@ struct ct_writer {
 	struct name_stat {
 		uint64_t bytes;
 		unsigned char role; /* 0 none yet, NAME_OWN, SOURCE_OWN, SOURCE_SHARED */
-	} *names_seen;
+	} * names_seen;
 	size_t name_cap;
 	unsigned heavy_names, source_keys;
 	struct compressor *comp;
@@ -1383,7 +1389,10 @@ static void *compressor_main(void *arg)
 static int sql_err(struct ct_writer *w, struct ct_err *err)
 {
 	int code = sqlite3_errcode(w->db);
-	return ct_err_set(err, code == SQLITE_BUSY ? CT_E_BUSY : code == SQLITE_CORRUPT ? CT_E_CORRUPT : CT_E_SYSTEM,
+	return ct_err_set(err,
+			  code == SQLITE_BUSY      ? CT_E_BUSY
+			  : code == SQLITE_CORRUPT ? CT_E_CORRUPT
+						   : CT_E_SYSTEM,
 			  w->idx->path, 0, "%s", sqlite3_errmsg(w->db));
 }
 
@@ -1455,8 +1464,7 @@ static int dict_put(struct dict *d, uint64_t h, const char *s, size_t len, int64
 static int dict_id_h(struct ct_writer *w, struct dict *d, const char *s, size_t len, uint64_t h, int64_t *ret_id,
 		     struct ct_err *err);
 
-static int dict_id(struct ct_writer *w, struct dict *d, const char *s, size_t len, int64_t *ret_id,
-		   struct ct_err *err)
+static int dict_id(struct ct_writer *w, struct dict *d, const char *s, size_t len, int64_t *ret_id, struct ct_err *err)
 {
 	return dict_id_h(w, d, s, len, ct_hash64(s, len, DICT_SEED), ret_id, err);
 }
@@ -1568,9 +1576,9 @@ static int next_block_id(struct ct_writer *w, struct ct_err *err)
 
 /* The fields that identify a flow record whatever the layout it came in. */
 static const enum ct_flow_field flow_key_fields[] = {
-	CT_FF_ACCOUNT_ID, CT_FF_INTERFACE_ID, CT_FF_SRCADDR, CT_FF_DSTADDR, CT_FF_SRCPORT,
-	CT_FF_DSTPORT, CT_FF_PROTOCOL, CT_FF_PACKETS, CT_FF_BYTES, CT_FF_START,
-	CT_FF_END, CT_FF_ACTION, CT_FF_LOG_STATUS,
+	CT_FF_ACCOUNT_ID, CT_FF_INTERFACE_ID, CT_FF_SRCADDR,    CT_FF_DSTADDR, CT_FF_SRCPORT,
+	CT_FF_DSTPORT,    CT_FF_PROTOCOL,     CT_FF_PACKETS,    CT_FF_BYTES,   CT_FF_START,
+	CT_FF_END,        CT_FF_ACTION,       CT_FF_LOG_STATUS,
 };
 
 static int prep_flow(struct ct_writer *w, struct ct_err *err)
@@ -1590,10 +1598,11 @@ static int prep_flow(struct ct_writer *w, struct ct_err *err)
 	/* no flow_dkey: a first load (ct_store_defer_indexes) */
 	sqlite3_stmt *st;
 	int state = -1;
-	if (sqlite3_prepare_v2(w->db,
-			       "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = 'flow_dkey'),"
-			       " EXISTS (SELECT 1 FROM flow_rows)",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		    w->db,
+		    "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = 'flow_dkey'),"
+		    " EXISTS (SELECT 1 FROM flow_rows)",
+		    -1, &st, NULL) != SQLITE_OK)
 		return sql_err(w, err);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		state = sqlite3_column_int(st, 0) ? 0 : sqlite3_column_int(st, 1) ? 1 : 2;
@@ -1643,8 +1652,7 @@ static int fset_drop(struct ct_writer *w, struct ct_err *err)
 	free(w->fset.tab);
 	w->fset.tab = NULL;
 	w->fset.on = false;
-	return exec_sorting(w->db, "CREATE UNIQUE INDEX IF NOT EXISTS flow_dkey ON flow_rows(dkey)", w->idx->path,
-			    err);
+	return exec_sorting(w->db, "CREATE UNIQUE INDEX IF NOT EXISTS flow_dkey ON flow_rows(dkey)", w->idx->path, err);
 }
 
 /* Records the row just inserted with dkey. */
@@ -1971,8 +1979,7 @@ int ct_writer_begin(struct ct_writer *w, struct ct_err *err)
 	return 0;
 }
 
-static int insert_block(struct ct_writer *w, int64_t id, size_t size, const void *data, size_t n,
-			struct ct_err *err)
+static int insert_block(struct ct_writer *w, int64_t id, size_t size, const void *data, size_t n, struct ct_err *err)
 {
 	sqlite3_bind_int64(w->ins_blk, 1, id);
 	sqlite3_bind_int64(w->ins_blk, 2, (int64_t)size);
@@ -2178,8 +2185,7 @@ static void bind_time(sqlite3_stmt *st, int i, int64_t ts)
 	sqlite3_bind_text(st, i, b, -1, SQLITE_TRANSIENT);
 }
 
-int ct_writer_source_add(struct ct_writer *w, const struct ct_source_info *si, int64_t *ret_id,
-			 struct ct_err *err)
+int ct_writer_source_add(struct ct_writer *w, const struct ct_source_info *si, int64_t *ret_id, struct ct_err *err)
 {
 	sqlite3_stmt *st = w->ins_src;
 	char now[32];
@@ -2215,8 +2221,7 @@ int ct_writer_source_add(struct ct_writer *w, const struct ct_source_info *si, i
 	return 0;
 }
 
-int ct_writer_source_finish(struct ct_writer *w, int64_t id, const struct ct_source_info *si,
-			    struct ct_err *err)
+int ct_writer_source_finish(struct ct_writer *w, int64_t id, const struct ct_source_info *si, struct ct_err *err)
 {
 	sqlite3_stmt *st = w->upd_src;
 	bind_opt_text(st, 1, si->content_sha256);
@@ -2246,32 +2251,15 @@ int ct_writer_source_finish(struct ct_writer *w, int64_t id, const struct ct_sou
 
 /* Column of each dictionary field in ins_ev (1-based), in enum ct_ef order. */
 static const signed char ef_col[CT_EF_COUNT] = {
-	[CT_EF_EVENT_VERSION] = 11,
-	[CT_EF_EVENT_TIME] = -1,
-	[CT_EF_EVENT_ID] = -1,
-	[CT_EF_EVENT_SOURCE] = -1,
-	[CT_EF_EVENT_NAME] = -1,
-	[CT_EF_AWS_REGION] = 12,
-	[CT_EF_SOURCE_IP] = 13,
-	[CT_EF_USER_AGENT] = 14,
-	[CT_EF_ERROR_CODE] = 15,
-	[CT_EF_ERROR_MESSAGE] = 16,
-	[CT_EF_RECIPIENT_ACCOUNT] = 17,
-	[CT_EF_EVENT_TYPE] = 18,
-	[CT_EF_EVENT_CATEGORY] = 19,
-	[CT_EF_VPC_ENDPOINT] = 20,
-	[CT_EF_I_TYPE] = 21,
-	[CT_EF_I_ARN] = 22,
-	[CT_EF_I_PRINCIPAL] = 23,
-	[CT_EF_I_ACCOUNT] = 24,
-	[CT_EF_I_ACCESS_KEY] = 25,
-	[CT_EF_I_USER_NAME] = 26,
-	[CT_EF_SI_TYPE] = 27,
-	[CT_EF_SI_ARN] = 28,
-	[CT_EF_SI_USER_NAME] = 29,
-	[CT_EF_S_CREATION_DATE] = 30,
-	[CT_EF_I_INVOKED_BY] = 31,
-	[CT_EF_SOURCE_IDENTITY] = 32,
+	[CT_EF_EVENT_VERSION] = 11,  [CT_EF_EVENT_TIME] = -1,        [CT_EF_EVENT_ID] = -1,
+	[CT_EF_EVENT_SOURCE] = -1,   [CT_EF_EVENT_NAME] = -1,        [CT_EF_AWS_REGION] = 12,
+	[CT_EF_SOURCE_IP] = 13,      [CT_EF_USER_AGENT] = 14,        [CT_EF_ERROR_CODE] = 15,
+	[CT_EF_ERROR_MESSAGE] = 16,  [CT_EF_RECIPIENT_ACCOUNT] = 17, [CT_EF_EVENT_TYPE] = 18,
+	[CT_EF_EVENT_CATEGORY] = 19, [CT_EF_VPC_ENDPOINT] = 20,      [CT_EF_I_TYPE] = 21,
+	[CT_EF_I_ARN] = 22,          [CT_EF_I_PRINCIPAL] = 23,       [CT_EF_I_ACCOUNT] = 24,
+	[CT_EF_I_ACCESS_KEY] = 25,   [CT_EF_I_USER_NAME] = 26,       [CT_EF_SI_TYPE] = 27,
+	[CT_EF_SI_ARN] = 28,         [CT_EF_SI_USER_NAME] = 29,      [CT_EF_S_CREATION_DATE] = 30,
+	[CT_EF_I_INVOKED_BY] = 31,   [CT_EF_SOURCE_IDENTITY] = 32,
 };
 
 static uint32_t eid_tag(int64_t eid)

@@ -23,7 +23,7 @@ struct ct_index {
 	sqlite3 *db;
 	char *path;
 	bool writable;
-	int lock_fd; /* flock held by a writer, -1 otherwise */
+	int lock_fd;   /* flock held by a writer, -1 otherwise */
 	bool unsynced; /* a first load without syncs is running (ct_store_unsynced_begin) */
 };
 
@@ -75,10 +75,8 @@ int ct_writer_begin(struct ct_writer *w, struct ct_err *err);
 /* Flushes the open block and commits. */
 int ct_writer_commit(struct ct_writer *w, struct ct_err *err);
 /* Inserts a sources row and returns its id. */
-int ct_writer_source_add(struct ct_writer *w, const struct ct_source_info *si, int64_t *ret_id,
-			 struct ct_err *err);
-int ct_writer_source_finish(struct ct_writer *w, int64_t id, const struct ct_source_info *si,
-			    struct ct_err *err);
+int ct_writer_source_add(struct ct_writer *w, const struct ct_source_info *si, int64_t *ret_id, struct ct_err *err);
+int ct_writer_source_finish(struct ct_writer *w, int64_t id, const struct ct_source_info *si, struct ct_err *err);
 /* What the reading thread works out for the writer about one event, so
  * that the writer's thread, the one an ingest waits for, need not: the
  * dictionary hash of each field and of the detail text, the event id

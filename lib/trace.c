@@ -121,8 +121,8 @@ int ct_apiset_parse(const char *text, size_t len, const char *path, struct ct_ap
 			e--;
 		if (e > p) {
 			for (const char *q = p; q < e; q++) {
-				if (!((*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') ||
-				      *q == '_' || *q == '-' || *q == '.' || *q == ':')) {
+				if (!((*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z') ||
+				      (*q >= '0' && *q <= '9') || *q == '_' || *q == '-' || *q == '.' || *q == ':')) {
 					ct_apiset_free(s);
 					return ct_err_set(err, CT_E_INPUT, path, line,
 							  "'%.*s' is not an event name (one name a line, '#' comments)",
@@ -367,7 +367,7 @@ struct node {
 	int hop;     /* the hop it was reached at */
 	int sev;     /* highest finding severity touching it, -1 */
 	bool start;
-	bool stub;   /* reached but not followed (--depth) */
+	bool stub; /* reached but not followed (--depth) */
 	uint64_t weight;
 	uint64_t count; /* findings: how many this node stands for */
 	size_t order;
@@ -448,10 +448,10 @@ static void iso_s(int64_t ms, char buf[32])
 static int sql_fail(struct ct_trace *t, const char *what)
 {
 	int rc = sqlite3_errcode(t->db);
-	int code = rc == SQLITE_NOMEM ? CT_E_NOMEM
+	int code = rc == SQLITE_NOMEM                            ? CT_E_NOMEM
 		   : rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB ? CT_E_CORRUPT
-		   : rc == SQLITE_IOERR ? CT_E_SYSTEM
-					: CT_E_QUERY;
+		   : rc == SQLITE_IOERR                          ? CT_E_SYSTEM
+								 : CT_E_QUERY;
 	return ct_err_set(t->err, code, ct_index_path(t->idx), 0, "trace: %s: %s", what, sqlite3_errmsg(t->db));
 }
 
@@ -571,8 +571,8 @@ static int row_add(struct ct_trace *t, int kind, int hop, const char *via, int64
 	r->event = xstrdup(event);
 	r->detail = xstrdup(detail);
 	r->event_id = xstrdup(event_id);
-	if ((identity && !r->identity) || (akey && !r->access_key) || (ip && !r->source_ip) ||
-	    (event && !r->event) || (detail && !r->detail) || (event_id && !r->event_id))
+	if ((identity && !r->identity) || (akey && !r->access_key) || (ip && !r->source_ip) || (event && !r->event) ||
+	    (detail && !r->detail) || (event_id && !r->event_id))
 		goto fail;
 	if (vec_push(&t->rows, r) < 0)
 		goto fail;
@@ -599,7 +599,8 @@ fail:
 
 /* ---- items ---- */
 
-static const char *const item_names[IT_NKINDS] = {"event", "key", "principal", "ip", "arn", "instance", "eni", "sameip"};
+static const char *const item_names[IT_NKINDS] = {"event", "key",      "principal", "ip",
+						  "arn",   "instance", "eni",       "sameip"};
 
 /* Queues an item unless one of the same kind and value is known; returns
  * 1 when queued, 0 when known, -1 on error. */
@@ -664,8 +665,8 @@ static const char *jstr(json_t *j, const char *path)
 
 static json_t *load_raw(struct ct_trace *t, int64_t id)
 {
-	if (!t->raw && sqlite3_prepare_v2(t->db, "SELECT ct_record(blk, boff, blen) FROM ev WHERE id = ?", -1,
-					  &t->raw, NULL) != SQLITE_OK) {
+	if (!t->raw && sqlite3_prepare_v2(t->db, "SELECT ct_record(blk, boff, blen) FROM ev WHERE id = ?", -1, &t->raw,
+					  NULL) != SQLITE_OK) {
 		sql_fail(t, "reading a record");
 		return NULL;
 	}
@@ -685,8 +686,8 @@ static json_t *load_raw(struct ct_trace *t, int64_t id)
 
 struct evrow {
 	int64_t id, ts;
-	const char *name, *source, *event_id, *akey, *iarn, *itype, *uname, *ip, *ecode, *acct, *siarn, *siname,
-		*invby, *ipid, *emsg;
+	const char *name, *source, *event_id, *akey, *iarn, *itype, *uname, *ip, *ecode, *acct, *siarn, *siname, *invby,
+		*ipid, *emsg;
 	const char *detail, *link; /* computed at ingest (lib/detail.c) */
 	char eid[40];              /* event_id when kept as 16 bytes */
 };
@@ -789,12 +790,12 @@ static char *short_identity(const struct evrow *r)
 		return strdup("root");
 	if (eq(r->itype, "AWSService"))
 		return strdup(r->invby ? r->invby : "AWSService");
-	const char *v = r->uname ? r->uname
+	const char *v = r->uname    ? r->uname
 			: r->siname ? r->siname
-			: r->invby ? r->invby
-			: r->iarn ? r->iarn
-			: r->ipid ? r->ipid
-				  : "unknown";
+			: r->invby  ? r->invby
+			: r->iarn   ? r->iarn
+			: r->ipid   ? r->ipid
+				    : "unknown";
 	return strdup(v);
 }
 
@@ -1066,7 +1067,8 @@ static int follow_links(struct ct_trace *t, const struct evrow *r, json_t *j, co
 	} else if (eq(n, "RunInstances")) {
 		json_t *items = jpath(re, "instancesSet.items"), *it;
 		size_t i;
-		json_array_foreach(items, i, it) {
+		json_array_foreach(items, i, it)
+		{
 			const char *id = jstr(it, "instanceId");
 			if (!id)
 				continue;
@@ -1079,7 +1081,8 @@ static int follow_links(struct ct_trace *t, const struct evrow *r, json_t *j, co
 				return ct_buf_free(&via), ct_buf_free(&title), -1;
 			json_t *nis = jpath(it, "networkInterfaceSet.items"), *ni;
 			size_t k;
-			json_array_foreach(nis, k, ni) {
+			json_array_foreach(nis, k, ni)
+			{
 				if (jstr(ni, "networkInterfaceId"))
 					add_str(&x->enis, jstr(ni, "networkInterfaceId"));
 				if (jstr(ni, "privateIpAddress"))
@@ -1094,7 +1097,7 @@ static int follow_links(struct ct_trace *t, const struct evrow *r, json_t *j, co
 		}
 	} else if (eq(n, "CreateNetworkInterface") || eq(n, "AttachNetworkInterface")) {
 		const char *eni = eq(n, "CreateNetworkInterface") ? jstr(re, "networkInterface.networkInterfaceId")
-								   : jstr(rp, "networkInterfaceId");
+								  : jstr(rp, "networkInterfaceId");
 		const char *pip = jstr(re, "networkInterface.privateIpAddress");
 		const char *inst = jstr(rp, "instanceId");
 		if (eni) {
@@ -1298,7 +1301,7 @@ static int handle_event(struct ct_trace *t, const struct item *it, const struct 
 	 * joined in the graph to the user or instance they were reached by */
 	if ((it->kind == IT_ARN || it->kind == IT_INSTANCE) && it->node >= 0 &&
 	    edge_add(t, it->node, actor, EK_HAS,
-		     it->kind == IT_INSTANCE                           ? "instance role"
+		     it->kind == IT_INSTANCE                       ? "instance role"
 		     : r->akey && strncmp(r->akey, "ASIA", 4) == 0 ? "session"
 								   : "access key",
 		     r->ts, 1, r->ts, 0) < 0)
@@ -1344,8 +1347,8 @@ static int handle_event(struct ct_trace *t, const struct item *it, const struct 
 			goto out;
 	} else {
 		int s = service_node(t, r->source, hop);
-		if (s < 0 || edge_add(t, actor, s, EK_CALL, failed ? "failed calls" : "other calls", r->ts, 1, r->ts,
-				      0) < 0)
+		if (s < 0 ||
+		    edge_add(t, actor, s, EK_CALL, failed ? "failed calls" : "other calls", r->ts, 1, r->ts, 0) < 0)
 			goto out;
 	}
 	if (it->kind != IT_SAMEIP && it->kind != IT_IP && note_ip(t, r->ip, hop, r->ts) < 0)
@@ -1373,8 +1376,8 @@ out:
 
 /* Runs an event query (ev_select + where, ?1 the value, ?2 ?3 the time
  * window) and hands every event to handle_event. */
-static int run_events(struct ct_trace *t, const struct item *it, const char *where, const char *value,
-		      int64_t from, int64_t to)
+static int run_events(struct ct_trace *t, const struct item *it, const char *where, const char *value, int64_t from,
+		      int64_t to)
 {
 	struct ct_buf sql = {0};
 	sqlite3_stmt *st = NULL;
@@ -1420,17 +1423,11 @@ struct fgroup {
 static const char *proto_name(int64_t p, char buf[16])
 {
 	switch (p) {
-	case 6:
-		return "tcp";
-	case 17:
-		return "udp";
-	case 1:
-		return "icmp";
-	case 58:
-		return "icmpv6";
-	default:
-		snprintf(buf, 16, "proto-%" PRId64, p);
-		return buf;
+	case 6: return "tcp";
+	case 17: return "udp";
+	case 1: return "icmp";
+	case 58: return "icmpv6";
+	default: snprintf(buf, 16, "proto-%" PRId64, p); return buf;
 	}
 }
 
@@ -1685,10 +1682,10 @@ out:
 	return rc;
 }
 
-#define FLOW_GROUP_SQL                                                                                     \
-	"SELECT interface_id, srcaddr, dstaddr, srcport, dstport, protocol, action, count(*), sum(bytes),"  \
+#define FLOW_GROUP_SQL                                                                                                 \
+	"SELECT interface_id, srcaddr, dstaddr, srcport, dstport, protocol, action, count(*), sum(bytes),"             \
 	" sum(packets), min(start), max(\"end\") FROM flow_rows WHERE "
-#define FLOW_GROUP_TAIL \
+#define FLOW_GROUP_TAIL                                                                                                \
 	" AND srcaddr IS NOT NULL AND dstaddr IS NOT NULL AND start >= ?2 AND start <= ?3 GROUP BY 1, 2, 3, 4, 5, 6, 7"
 
 static int has_flows(struct ct_trace *t)
@@ -1735,10 +1732,11 @@ static int process_instance(struct ct_trace *t, struct item *it)
 		return -1;
 	/* interfaces attached later, in the whole index */
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(t->db,
-			       "SELECT e.id, e.link FROM ev e WHERE e.ename = (SELECT id FROM names WHERE s = 'AttachNetworkInterface')"
-			       " AND e.ecode IS NULL ORDER BY e.ts, e.id",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		    t->db,
+		    "SELECT e.id, e.link FROM ev e WHERE e.ename = (SELECT id FROM names WHERE s = 'AttachNetworkInterface')"
+		    " AND e.ecode IS NULL ORDER BY e.ts, e.id",
+		    -1, &st, NULL) != SQLITE_OK)
 		return sql_fail(t, "attachments");
 	/* the link facts ingest kept (the verbatim record for an index that
 	 * has none) */
@@ -1781,13 +1779,14 @@ static int process_instance(struct ct_trace *t, struct item *it)
 	if (!t->inst_sessions) {
 		/* every instance-role session ARN, by session name, once per trace
 		 * (a suffix match cannot use the strs index) */
-		if (sqlite3_exec(t->db,
-				 "CREATE TEMP TABLE IF NOT EXISTS trace_inst_sess(sess TEXT NOT NULL, id INTEGER NOT NULL);"
-				 "DELETE FROM temp.trace_inst_sess;"
-				 "INSERT INTO temp.trace_inst_sess SELECT replace(s, rtrim(s, replace(s, '/', '')), ''), id"
-				 " FROM strs WHERE s GLOB 'arn:aws*:sts::*:assumed-role/*/i-*';"
-				 "CREATE INDEX IF NOT EXISTS temp.trace_inst_sess_i ON trace_inst_sess(sess);",
-				 NULL, NULL, NULL) != SQLITE_OK)
+		if (sqlite3_exec(
+			    t->db,
+			    "CREATE TEMP TABLE IF NOT EXISTS trace_inst_sess(sess TEXT NOT NULL, id INTEGER NOT NULL);"
+			    "DELETE FROM temp.trace_inst_sess;"
+			    "INSERT INTO temp.trace_inst_sess SELECT replace(s, rtrim(s, replace(s, '/', '')), ''), id"
+			    " FROM strs WHERE s GLOB 'arn:aws*:sts::*:assumed-role/*/i-*';"
+			    "CREATE INDEX IF NOT EXISTS temp.trace_inst_sess_i ON trace_inst_sess(sess);",
+			    NULL, NULL, NULL) != SQLITE_OK)
 			return sql_fail(t, "instance sessions");
 		t->inst_sessions = true;
 	}
@@ -1826,17 +1825,17 @@ static int process_item(struct ct_trace *t, struct item *it)
 	switch (it->kind) {
 	case IT_KEY:
 		return run_events(t, it, "e.akey = (SELECT id FROM strs WHERE s = ?1)", it->value, t->since, t->until);
-	case IT_EVENT:
-		return run_events(t, it, CT_EVENT_ID_MATCH("e"), it->value, INT64_MIN, INT64_MAX);
+	case IT_EVENT: return run_events(t, it, CT_EVENT_ID_MATCH("e"), it->value, INT64_MIN, INT64_MAX);
 	case IT_ARN:
 		return run_events(t, it, "e.iarn = (SELECT id FROM strs WHERE s = ?1)", it->value,
 				  CT_MAX(t->since, it->from), t->until);
 	case IT_PRINCIPAL:
-		return run_events(t, it,
-				  "(e.iarn IN (SELECT id FROM strs WHERE s = ?1) OR e.uname IN (SELECT id FROM strs WHERE s = ?1)"
-				  " OR e.siarn IN (SELECT id FROM strs WHERE s = ?1)"
-				  " OR e.siname IN (SELECT id FROM strs WHERE s = ?1))",
-				  it->value, t->since, t->until);
+		return run_events(
+			t, it,
+			"(e.iarn IN (SELECT id FROM strs WHERE s = ?1) OR e.uname IN (SELECT id FROM strs WHERE s = ?1)"
+			" OR e.siarn IN (SELECT id FROM strs WHERE s = ?1)"
+			" OR e.siname IN (SELECT id FROM strs WHERE s = ?1))",
+			it->value, t->since, t->until);
 	case IT_IP: {
 		if (run_events(t, it, "e.ip = (SELECT id FROM strs WHERE s = ?1)", it->value, t->since, t->until) < 0)
 			return -1;
@@ -1850,8 +1849,7 @@ static int process_item(struct ct_trace *t, struct item *it)
 	}
 	case IT_SAMEIP:
 		return run_events(t, it, "e.ip = (SELECT id FROM strs WHERE s = ?1)", it->value, it->from, it->to);
-	case IT_INSTANCE:
-		return process_instance(t, it);
+	case IT_INSTANCE: return process_instance(t, it);
 	case IT_ENI: {
 		if (!has_flows(t))
 			return 0;
@@ -1875,8 +1873,9 @@ static int64_t parse_time(const char *s)
 static int flow_hop(struct ct_trace *t, int64_t id, int64_t **ret, char *why, size_t whylen)
 {
 	*ret = NULL;
-	if (!t->flow_by_id && sqlite3_prepare_v2(t->db, "SELECT interface_id, srcaddr, dstaddr FROM flow_rows WHERE id = ?",
-						 -1, &t->flow_by_id, NULL) != SQLITE_OK)
+	if (!t->flow_by_id &&
+	    sqlite3_prepare_v2(t->db, "SELECT interface_id, srcaddr, dstaddr FROM flow_rows WHERE id = ?", -1,
+			       &t->flow_by_id, NULL) != SQLITE_OK)
 		return sql_fail(t, "flows");
 	sqlite3_reset(t->flow_by_id);
 	sqlite3_bind_int64(t->flow_by_id, 1, id);
@@ -1925,7 +1924,8 @@ static int add_findings(struct ct_trace *t)
 		json_t *ev = col(st, 10) ? json_loads(col(st, 10), 0, NULL) : NULL;
 		size_t i;
 		json_t *v;
-		json_array_foreach(ev, i, v) {
+		json_array_foreach(ev, i, v)
+		{
 			int64_t *h = NULL;
 			char fwhy[200] = "";
 			if (json_is_string(v)) {
@@ -1991,9 +1991,10 @@ static int add_findings(struct ct_trace *t)
 		if (col(st, 9))
 			ct_buf_printf(&d, ": %s", col(st, 9));
 		char *sident = short_arn(ident);
-		int e = ident && !sident ? (nomem(t), -1)
-					 : row_add(t, CT_TRACE_FINDING, hop, via.p, first == INT64_MIN ? t->first_ts : first,
-						   sident, akey, ip, col(st, 1), d.p, NULL);
+		int e = ident && !sident
+				? (nomem(t), -1)
+				: row_add(t, CT_TRACE_FINDING, hop, via.p, first == INT64_MIN ? t->first_ts : first,
+					  sident, akey, ip, col(st, 1), d.p, NULL);
 		free(sident);
 		/* findings of one rule on one node are one node with a count */
 		if (nt)
@@ -2009,8 +2010,9 @@ static int add_findings(struct ct_trace *t)
 			for (int k = 0; k < nt && e == 0; k++) {
 				if (N(t, targets[k])->sev < sev)
 					N(t, targets[k])->sev = sev;
-				e = edge_add(t, fn, targets[k], EK_FINDING, "flags", first == INT64_MIN ? t->first_ts : first,
-					     1, last == INT64_MIN ? t->last_ts : last, 0);
+				e = edge_add(t, fn, targets[k], EK_FINDING, "flags",
+					     first == INT64_MIN ? t->first_ts : first, 1,
+					     last == INT64_MIN ? t->last_ts : last, 0);
 			}
 		} else {
 			e = -1;
@@ -2080,8 +2082,8 @@ static int start(struct ct_trace *t)
 		sqlite3_stmt *st;
 		if (sqlite3_prepare_v2(t->db,
 				       "SELECT akey.s, iarn.s FROM ev e LEFT JOIN strs akey ON akey.id = e.akey"
-				       " LEFT JOIN strs iarn ON iarn.id = e.iarn WHERE " CT_EVENT_ID_MATCH("e")
-				       " ORDER BY e.id LIMIT 1",
+				       " LEFT JOIN strs iarn ON iarn.id = e.iarn WHERE " CT_EVENT_ID_MATCH(
+					       "e") " ORDER BY e.id LIMIT 1",
 				       -1, &st, NULL) != SQLITE_OK)
 			return sql_fail(t, "event");
 		sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC);
@@ -2121,8 +2123,7 @@ static int start(struct ct_trace *t)
 		free(arn);
 		break;
 	}
-	default:
-		return ct_err_set(t->err, CT_E_USAGE, NULL, 0, "trace: no starting point");
+	default: return ct_err_set(t->err, CT_E_USAGE, NULL, 0, "trace: no starting point");
 	}
 	ct_buf_free(&id);
 	if (n < 0)
@@ -2349,32 +2350,15 @@ int ct_trace_mermaid_quote(struct ct_buf *b, const char *s)
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		int r;
 		switch (*p) {
-		case '"':
-			r = ct_buf_printf(b, "#quot;");
-			break;
-		case '#':
-			r = ct_buf_printf(b, "#35;");
-			break;
-		case '<':
-			r = ct_buf_printf(b, "#lt;");
-			break;
-		case '>':
-			r = ct_buf_printf(b, "#gt;");
-			break;
-		case '&':
-			r = ct_buf_printf(b, "#amp;");
-			break;
-		case '|':
-			r = ct_buf_printf(b, "#124;");
-			break;
-		case '`':
-			r = ct_buf_printf(b, "#96;");
-			break;
-		case '\n':
-			r = ct_buf_printf(b, "<br>");
-			break;
-		default:
-			r = *p < 0x20 || *p == 0x7f ? 0 : ct_buf_putc(b, (char)*p);
+		case '"': r = ct_buf_printf(b, "#quot;"); break;
+		case '#': r = ct_buf_printf(b, "#35;"); break;
+		case '<': r = ct_buf_printf(b, "#lt;"); break;
+		case '>': r = ct_buf_printf(b, "#gt;"); break;
+		case '&': r = ct_buf_printf(b, "#amp;"); break;
+		case '|': r = ct_buf_printf(b, "#124;"); break;
+		case '`': r = ct_buf_printf(b, "#96;"); break;
+		case '\n': r = ct_buf_printf(b, "<br>"); break;
+		default: r = *p < 0x20 || *p == 0x7f ? 0 : ct_buf_putc(b, (char)*p);
 		}
 		if (r < 0)
 			return -1;
@@ -2423,14 +2407,21 @@ int ct_trace_edge_label(struct ct_buf *b, const char *what, uint64_t n, int64_t 
 
 /* fill, border, font colours by kind; findings by severity */
 static const char *const kind_fill[NK_NKINDS] = {
-	[NK_KEY] = "#ffe599",      [NK_SESSION] = "#cfe2f3", [NK_PRINCIPAL] = "#d9d2e9", [NK_USER] = "#fce5cd",
-	[NK_IP] = "#eeeeee",       [NK_INSTANCE] = "#d9ead3", [NK_ENI] = "#d9ead3",      [NK_RESOURCE] = "#ffffff",
-	[NK_SERVICE] = "#f3f3f3",  [NK_FINDING] = "#e06666",
+	[NK_KEY] = "#ffe599",     [NK_SESSION] = "#cfe2f3",  [NK_PRINCIPAL] = "#d9d2e9", [NK_USER] = "#fce5cd",
+	[NK_IP] = "#eeeeee",      [NK_INSTANCE] = "#d9ead3", [NK_ENI] = "#d9ead3",       [NK_RESOURCE] = "#ffffff",
+	[NK_SERVICE] = "#f3f3f3", [NK_FINDING] = "#e06666",
 };
 static const char *const kind_class[NK_NKINDS] = {
-	[NK_KEY] = "key",        [NK_SESSION] = "session",   [NK_PRINCIPAL] = "principal", [NK_USER] = "user",
-	[NK_IP] = "ip",          [NK_INSTANCE] = "instance", [NK_ENI] = "eni",             [NK_RESOURCE] = "resource",
-	[NK_SERVICE] = "service", [NK_FINDING] = "finding",
+	[NK_KEY] = "key",
+	[NK_SESSION] = "session",
+	[NK_PRINCIPAL] = "principal",
+	[NK_USER] = "user",
+	[NK_IP] = "ip",
+	[NK_INSTANCE] = "instance",
+	[NK_ENI] = "eni",
+	[NK_RESOURCE] = "resource",
+	[NK_SERVICE] = "service",
+	[NK_FINDING] = "finding",
 };
 static const char *const sev_fill[] = {"#cccccc", "#ffd966", "#f6b26b", "#e06666", "#cc0000"};
 static const char *const sev_class[] = {"sevinfo", "sevlow", "sevmedium", "sevhigh", "sevcritical"};
@@ -2445,18 +2436,12 @@ static int node_rank(const struct node *n)
 	case NK_SESSION:
 	case NK_USER:
 	case NK_INSTANCE:
-	case NK_PRINCIPAL:
-		return 1;
-	case NK_FINDING:
-		return 2;
-	case NK_ENI:
-		return 3;
-	case NK_IP:
-		return 4;
-	case NK_RESOURCE:
-		return 5;
-	default:
-		return 6;
+	case NK_PRINCIPAL: return 1;
+	case NK_FINDING: return 2;
+	case NK_ENI: return 3;
+	case NK_IP: return 4;
+	case NK_RESOURCE: return 5;
+	default: return 6;
 	}
 }
 
@@ -2583,8 +2568,9 @@ int ct_trace_graph(const struct ct_trace *t, const struct ct_graph_opts *o, stru
 	}
 	bool dot = o->format == CT_GRAPH_DOT;
 	if (dot) {
-		ct_buf_printf(&b, "digraph \"ctscan trace\" {\n  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=12,"
-				  " labelloc=t, nodesep=0.25, ranksep=0.7, label=\"");
+		ct_buf_printf(&b,
+			      "digraph \"ctscan trace\" {\n  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=12,"
+			      " labelloc=t, nodesep=0.25, ranksep=0.7, label=\"");
 		ct_trace_dot_quote(&b, o->title ? o->title : t->start_desc);
 		ct_buf_printf(&b, "\"];\n  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\","
 				  " fontsize=10, color=\"#666666\"];\n  edge [fontname=\"Helvetica\", fontsize=9,"
@@ -2611,11 +2597,13 @@ int ct_trace_graph(const struct ct_trace *t, const struct ct_graph_opts *o, stru
 		else if (n->start)
 			ct_buf_printf(&lab, "\n(start)");
 		if (dot) {
-			static const char *const shape[NK_NKINDS] = {
-				[NK_IP] = "ellipse", [NK_INSTANCE] = "box3d", [NK_FINDING] = "note",
-				[NK_RESOURCE] = "folder", [NK_SERVICE] = "box"};
+			static const char *const shape[NK_NKINDS] = {[NK_IP] = "ellipse",
+								     [NK_INSTANCE] = "box3d",
+								     [NK_FINDING] = "note",
+								     [NK_RESOURCE] = "folder",
+								     [NK_SERVICE] = "box"};
 			const char *fill = n->kind == NK_FINDING && n->sev >= 0 && n->sev < 5 ? sev_fill[n->sev]
-											       : kind_fill[n->kind];
+											      : kind_fill[n->kind];
 			ct_buf_printf(&b, "  \"n%zu\" [label=\"", i);
 			ct_trace_dot_quote(&b, lab.p);
 			ct_buf_printf(&b, "\", fillcolor=\"%s\"", fill);
@@ -2628,15 +2616,20 @@ int ct_trace_graph(const struct ct_trace *t, const struct ct_graph_opts *o, stru
 			if (n->kind == NK_FINDING && n->sev >= 4)
 				ct_buf_printf(&b, ", fontcolor=\"#ffffff\"");
 			if (n->kind != NK_FINDING && n->sev >= 0 && n->sev < 5)
-				ct_buf_printf(&b, ", color=\"%s\", penwidth=2.5", n->sev >= 3 ? "#cc0000" : sev_fill[n->sev]);
+				ct_buf_printf(&b, ", color=\"%s\", penwidth=2.5",
+					      n->sev >= 3 ? "#cc0000" : sev_fill[n->sev]);
 			if (n->start)
 				ct_buf_printf(&b, ", peripheries=2, penwidth=2");
 			ct_buf_printf(&b, "];\n");
 		} else {
-			static const char *const open[NK_NKINDS] = {
-				[NK_IP] = "([\"", [NK_INSTANCE] = "[[\"", [NK_FINDING] = "{{\"", [NK_RESOURCE] = "[(\""};
-			static const char *const close[NK_NKINDS] = {
-				[NK_IP] = "\"])", [NK_INSTANCE] = "\"]]", [NK_FINDING] = "\"}}", [NK_RESOURCE] = "\")]"};
+			static const char *const open[NK_NKINDS] = {[NK_IP] = "([\"",
+								    [NK_INSTANCE] = "[[\"",
+								    [NK_FINDING] = "{{\"",
+								    [NK_RESOURCE] = "[(\""};
+			static const char *const close[NK_NKINDS] = {[NK_IP] = "\"])",
+								     [NK_INSTANCE] = "\"]]",
+								     [NK_FINDING] = "\"}}",
+								     [NK_RESOURCE] = "\")]"};
 			ct_buf_printf(&b, "  n%zu%s", i, open[n->kind] ? open[n->kind] : "[\"");
 			ct_trace_mermaid_quote(&b, lab.p);
 			ct_buf_printf(&b, "%s\n", close[n->kind] ? close[n->kind] : "\"]");
@@ -2646,8 +2639,10 @@ int ct_trace_graph(const struct ct_trace *t, const struct ct_graph_opts *o, stru
 	}
 	if (hidden) {
 		if (dot)
-			ct_buf_printf(&b, "  \"more\" [label=\"%zu more nodes not shown\\n(raise --max-nodes)\","
-					  " shape=plaintext, style=\"\"];\n", hidden);
+			ct_buf_printf(&b,
+				      "  \"more\" [label=\"%zu more nodes not shown\\n(raise --max-nodes)\","
+				      " shape=plaintext, style=\"\"];\n",
+				      hidden);
 		else
 			ct_buf_printf(&b, "  more[\"%zu more nodes not shown<br>(raise --max-nodes)\"]\n", hidden);
 	}
@@ -2669,8 +2664,8 @@ int ct_trace_graph(const struct ct_trace *t, const struct ct_graph_opts *o, stru
 		if (e->kind != EK_CALL || !keep[e->from] || !keep[e->to])
 			continue;
 		ct_buf_reset(&lab);
-		if (ct_buf_printf(&lab, "%d|%d", e->from, e->to) < 0 || (!smap_get(&pairs, lab.p) &&
-		    smap_put(&pairs, lab.p, (int64_t)i) < 0)) {
+		if (ct_buf_printf(&lab, "%d|%d", e->from, e->to) < 0 ||
+		    (!smap_get(&pairs, lab.p) && smap_put(&pairs, lab.p, (int64_t)i) < 0)) {
 			ct_err_set(err, CT_E_NOMEM, NULL, 0, "out of memory");
 			goto out;
 		}
@@ -2723,10 +2718,10 @@ int ct_trace_graph(const struct ct_trace *t, const struct ct_graph_opts *o, stru
 				ct_buf_printf(&b, ", style=dotted");
 			ct_buf_printf(&b, "];\n");
 		} else {
-			const char *arrow = e->kind == EK_LINK ? "==>" : e->kind == EK_FINDING || e->kind == EK_SOURCE ||
-										 e->kind == EK_HAS
-									       ? "-.->"
-									       : "-->";
+			const char *arrow = e->kind == EK_LINK ? "==>"
+					    : e->kind == EK_FINDING || e->kind == EK_SOURCE || e->kind == EK_HAS
+						    ? "-.->"
+						    : "-->";
 			ct_buf_printf(&b, "  n%d %s|\"", e->from, arrow);
 			ct_trace_mermaid_quote(&b, lab.p ? lab.p : "");
 			ct_buf_printf(&b, "\"| n%d\n", e->to);
@@ -2754,7 +2749,7 @@ int ct_trace_graph(const struct ct_trace *t, const struct ct_graph_opts *o, stru
 				continue;
 			const struct node *n = t->nodes.v[i];
 			const char *cls = n->kind == NK_FINDING && n->sev >= 0 && n->sev < 5 ? sev_class[n->sev]
-											   : kind_class[n->kind];
+											     : kind_class[n->kind];
 			ct_buf_printf(&b, "  class n%zu %s", i, cls);
 			if (n->start)
 				ct_buf_printf(&b, ",start");

@@ -47,7 +47,6 @@ void ct_trace_bytes(uint64_t n, char buf[32]);
 
 /* An edge label: "ListBuckets ×12, 09:01–09:15", "AssumeRole 09:02";
  * with `dated` the times carry the month and day ("03-12 09:01"). */
-int ct_trace_edge_label(struct ct_buf *b, const char *what, uint64_t n, int64_t first, int64_t last,
-			bool dated);
+int ct_trace_edge_label(struct ct_buf *b, const char *what, uint64_t n, int64_t first, int64_t last, bool dated);
 
 #endif

@@ -25,21 +25,16 @@ int ct_err_set(struct ct_err *e, int code, const char *file, uint64_t record, co
 int ct_err_exit(const struct ct_err *e)
 {
 	switch (e->code) {
-	case CT_E_OK:
-		return CT_EXIT_OK;
-	case CT_E_USAGE:
-		return CT_EXIT_USAGE;
-	case CT_E_INPUT:
-		return CT_EXIT_INPUT;
-	case CT_E_QUERY:
-		return CT_EXIT_QUERY;
-	default:
-		return CT_EXIT_SYSTEM;
+	case CT_E_OK: return CT_EXIT_OK;
+	case CT_E_USAGE: return CT_EXIT_USAGE;
+	case CT_E_INPUT: return CT_EXIT_INPUT;
+	case CT_E_QUERY: return CT_EXIT_QUERY;
+	default: return CT_EXIT_SYSTEM;
 	}
 }
 
-void ct_diag_emit(ct_diag_fn fn, void *ud, enum ct_diag_kind kind, enum ct_diag_where where,
-		  const char *file, uint64_t n, const char *fmt, ...)
+void ct_diag_emit(ct_diag_fn fn, void *ud, enum ct_diag_kind kind, enum ct_diag_where where, const char *file,
+		  uint64_t n, const char *fmt, ...)
 {
 	if (!fn)
 		return;
@@ -220,8 +215,8 @@ int ct_time_parse_iso(const char *s, size_t len, int64_t *ret_ms)
 {
 	size_t i = 0;
 	int y, mo, d, h = 0, mi = 0, sec = 0;
-	if (digits(s, len, &i, 4, &y) || i >= len || s[i++] != '-' || digits(s, len, &i, 2, &mo) ||
-	    i >= len || s[i++] != '-' || digits(s, len, &i, 2, &d))
+	if (digits(s, len, &i, 4, &y) || i >= len || s[i++] != '-' || digits(s, len, &i, 2, &mo) || i >= len ||
+	    s[i++] != '-' || digits(s, len, &i, 2, &d))
 		return -1;
 	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
 		return -1;
@@ -322,8 +317,8 @@ void ct_time_format(int64_t ms, char buf[32])
 		return;
 	}
 	char tmp[96];
-	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, milli);
+	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		 tm.tm_hour, tm.tm_min, tm.tm_sec, milli);
 	memcpy(buf, tmp, 31);
 	buf[31] = 0;
 }

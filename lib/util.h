@@ -44,7 +44,7 @@ char *ct_strndup(const char *s, size_t n);
 bool ct_mentions_word(const char *text, const char *word);
 
 /* Error helper for the diag callback. */
-void ct_diag_emit(ct_diag_fn fn, void *ud, enum ct_diag_kind kind, enum ct_diag_where where,
-		  const char *file, uint64_t n, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+void ct_diag_emit(ct_diag_fn fn, void *ud, enum ct_diag_kind kind, enum ct_diag_where where, const char *file,
+		  uint64_t n, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
 #endif

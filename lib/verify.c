@@ -18,8 +18,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +34,7 @@
 #include "digest.h"
 #include "util.h"
 
-#define MAX_FILES 20000000u         /* files one ct_verify takes */
+#define MAX_FILES 20000000u          /* files one ct_verify takes */
 #define MAX_DIGEST_BYTES (64u << 20) /* inflated size of one digest */
 #define MAX_JSON_BYTES (64u << 20)   /* keys and signature files */
 #define MAX_DEPTH 64                 /* directory nesting */
@@ -64,8 +64,7 @@ static int grow(void *pp, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
-#define PUSH(arr, n, cap, val) \
-	(grow(&(arr), &(cap), (n) + 1, sizeof(*(arr))) < 0 ? -1 : ((arr)[(n)++] = (val), 0))
+#define PUSH(arr, n, cap, val) (grow(&(arr), &(cap), (n) + 1, sizeof(*(arr))) < 0 ? -1 : ((arr)[(n)++] = (val), 0))
 
 /* A string -> index map (open addressing); keys are not owned. */
 struct smap_slot {
@@ -148,10 +147,10 @@ struct vsig {
 };
 
 struct vlog {
-	char *path;       /* may be NULL (a known log without path) */
-	char *key;        /* AWSLogs/... */
-	char *mkey;       /* key without a trailing ".gz" */
-	const char *base; /* file name part of mkey */
+	char *path;                         /* may be NULL (a known log without path) */
+	char *key;                          /* AWSLogs/... */
+	char *mkey;                         /* key without a trailing ".gz" */
+	const char *base;                   /* file name part of mkey */
 	const char *org, *account, *region; /* interned */
 	size_t scope;
 	int64_t delivered; /* from the file name, 0 when unknown */
@@ -172,8 +171,8 @@ struct ventry {
 	bool hash_ok; /* hashAlgorithm SHA-256 and a 64-digit hex value */
 	int64_t oldest, newest;
 	size_t digest;
-	size_t head;    /* first matching vlog, NONE */
-	bool by_base;   /* matched by file name only */
+	size_t head;  /* first matching vlog, NONE */
+	bool by_base; /* matched by file name only */
 };
 
 struct vdigest {
@@ -195,10 +194,10 @@ struct vdigest {
 	size_t nsucc, capsucc;
 	enum ct_verify_status status;
 	char *detail;
-	const char *sig;  /* the signature checked, if any */
-	size_t order;     /* position in the plan */
-	bool named;       /* some digest names it as previous */
-	bool chain_end;   /* no later digest, or the next one starts a new chain */
+	const char *sig; /* the signature checked, if any */
+	size_t order;    /* position in the plan */
+	bool named;      /* some digest names it as previous */
+	bool chain_end;  /* no later digest, or the next one starts a new chain */
 };
 
 struct vgroup {
@@ -222,7 +221,7 @@ struct vmiss {
 	const char *key, *object, *bucket; /* borrowed from the naming digest */
 	size_t named_by;
 	int64_t from, to;
-	bool finding; /* false: before the files given, status unverified */
+	bool finding;  /* false: before the files given, status unverified */
 	size_t broken; /* a broken digest file at that key, or NONE */
 };
 
@@ -309,14 +308,13 @@ const char *ct_verify_status_name(enum ct_verify_status s)
 
 bool ct_verify_status_is_finding(enum ct_verify_status s)
 {
-	return s == CT_VS_CHANGED || s == CT_VS_MISSING || s == CT_VS_UNLISTED ||
-	       s == CT_VS_SIGNATURE_INVALID;
+	return s == CT_VS_CHANGED || s == CT_VS_MISSING || s == CT_VS_UNLISTED || s == CT_VS_SIGNATURE_INVALID;
 }
 
 int ct_verify_exit(const struct ct_verify_summary *s)
 {
-	if (s->digests_changed || s->digests_missing || s->digests_signature_invalid ||
-	    s->logs_changed || s->logs_missing || s->logs_unlisted)
+	if (s->digests_changed || s->digests_missing || s->digests_signature_invalid || s->logs_changed ||
+	    s->logs_missing || s->logs_unlisted)
 		return CT_EXIT_FINDINGS;
 	if (s->inputs_failed)
 		return CT_EXIT_INPUT;
@@ -411,12 +409,11 @@ static const char *awslogs_suffix(const char *p)
 static int parse_stamp(const char *s, size_t n, bool sec, int64_t *ret)
 {
 	size_t want = sec ? 16 : 14;
-	if (n != want || s[8] != 'T' || s[want - 1] != 'Z' || !all_digits(s, 8) ||
-	    !all_digits(s + 9, want - 10))
+	if (n != want || s[8] != 'T' || s[want - 1] != 'Z' || !all_digits(s, 8) || !all_digits(s + 9, want - 10))
 		return -1;
 	char iso_s[32];
-	snprintf(iso_s, sizeof(iso_s), "%.4s-%.2s-%.2sT%.2s:%.2s:%.2sZ", s, s + 4, s + 6, s + 9,
-		 s + 11, sec ? s + 13 : "00");
+	snprintf(iso_s, sizeof(iso_s), "%.4s-%.2s-%.2sT%.2s:%.2s:%.2sZ", s, s + 4, s + 6, s + 9, s + 11,
+		 sec ? s + 13 : "00");
 	return ct_time_parse_iso(iso_s, strlen(iso_s), ret);
 }
 
@@ -445,8 +442,7 @@ static bool parse_log_name(const char *name, struct lname *ln)
 		mid = sizeof(ins) - 1;
 		ln->insight = true;
 	}
-	if (n < 12 + mid || !all_digits(name, 12) ||
-	    (!ln->insight && memcmp(name + 12, "_CloudTrail_", 12) != 0))
+	if (n < 12 + mid || !all_digits(name, 12) || (!ln->insight && memcmp(name + 12, "_CloudTrail_", 12) != 0))
 		return false;
 	const char *r = name + 12 + mid, *end = name + n;
 	const char *u = r;
@@ -493,8 +489,7 @@ static bool parse_digest_name(const char *name, struct dname *dn)
 	if (dn->backfill)
 		n -= 9;
 	static const char mid[] = "_CloudTrail-Digest_";
-	if (n < 12 + sizeof(mid) - 1 + 17 || !all_digits(name, 12) ||
-	    memcmp(name + 12, mid, sizeof(mid) - 1) != 0)
+	if (n < 12 + sizeof(mid) - 1 + 17 || !all_digits(name, 12) || memcmp(name + 12, mid, sizeof(mid) - 1) != 0)
 		return false;
 	if (name[n - 17] != '_' || parse_stamp(name + n - 16, 16, true, &dn->end) < 0)
 		return false;
@@ -539,8 +534,7 @@ static const char *key_org(struct ct_verify *v, const char *key)
 static size_t scope_of(struct ct_verify *v, const char *org, const char *account, const char *region)
 {
 	char id[320];
-	snprintf(id, sizeof(id), "%s|%s|%s", org ? org : "", account ? account : "",
-		 region ? region : "");
+	snprintf(id, sizeof(id), "%s|%s|%s", org ? org : "", account ? account : "", region ? region : "");
 	const char *k = intern(v, id, strlen(id));
 	if (!k)
 		return NONE;
@@ -804,8 +798,7 @@ int ct_verify_add_keys(struct ct_verify *v, const char *path, struct ct_err *err
 		int mdrc = ct_md5_buf(der, dlen, md5);
 		free(der);
 		if (!pk) {
-			diag(v, CT_DIAG_WARNING, path, "key %zu: 'Value' is not a DER RSA public key",
-			     i + 1);
+			diag(v, CT_DIAG_WARNING, path, "key %zu: 'Value' is not a DER RSA public key", i + 1);
 			continue;
 		}
 		if (mdrc < 0)
@@ -818,8 +811,7 @@ int ct_verify_add_keys(struct ct_verify *v, const char *path, struct ct_err *err
 			lower(k.fpr);
 			if (calc[0] && strcmp(k.fpr, calc) != 0)
 				diag(v, CT_DIAG_WARNING, path,
-				     "key %zu: fingerprint %s is not the MD5 of its value (%s)", i + 1,
-				     k.fpr, calc);
+				     "key %zu: fingerprint %s is not the MD5 of its value (%s)", i + 1, k.fpr, calc);
 		} else {
 			if (fp)
 				diag(v, CT_DIAG_WARNING, path, "key %zu: bad 'Fingerprint'", i + 1);
@@ -898,8 +890,7 @@ int ct_verify_add_signatures(struct ct_verify *v, const char *path, struct ct_er
 
 /* ---- files ---- */
 
-static int add_log(struct ct_verify *v, const char *key_in, const char *path, const char *sha_hex,
-		   struct ct_err *err)
+static int add_log(struct ct_verify *v, const char *key_in, const char *path, const char *sha_hex, struct ct_err *err)
 {
 	const char *name = base_name(key_in); /* for files found, the path */
 	struct lname ln;
@@ -913,8 +904,8 @@ static int add_log(struct ct_verify *v, const char *key_in, const char *path, co
 	} else {
 		/* the canonical key of a file found outside the S3 layout */
 		l.key = xasprintf("AWSLogs/%.12s/%s/%.*s/%.4s/%.2s/%.2s/%s", ln.account,
-				  ln.insight ? "CloudTrail-Insight" : "CloudTrail", (int)ln.region_len,
-				  ln.region, ln.stamp, ln.stamp + 4, ln.stamp + 6, name);
+				  ln.insight ? "CloudTrail-Insight" : "CloudTrail", (int)ln.region_len, ln.region,
+				  ln.stamp, ln.stamp + 4, ln.stamp + 6, name);
 	}
 	if (path)
 		l.path = strdup(path);
@@ -981,8 +972,7 @@ static bool sniff_digest(const char *path)
 	size_t i = 0;
 	while (i < n && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t'))
 		i++;
-	return i < n && buf[i] == '{' && strstr(buf, "\"digestS3Object\"") &&
-	       strstr(buf, "\"digestEndTime\"");
+	return i < n && buf[i] == '{' && strstr(buf, "\"digestS3Object\"") && strstr(buf, "\"digestEndTime\"");
 }
 
 /* Returns 0 when the file was taken, 1 when it is not a log or digest. */
@@ -990,8 +980,7 @@ static int add_file(struct ct_verify *v, const char *path, struct ct_err *err)
 {
 	if (v->files_seen >= MAX_FILES) {
 		if (!v->limit_warned) {
-			diag(v, CT_DIAG_ERROR, path, "more than %u files: the rest are skipped",
-			     MAX_FILES);
+			diag(v, CT_DIAG_ERROR, path, "more than %u files: the rest are skipped", MAX_FILES);
 			v->inputs_failed++;
 			v->limit_warned = true;
 		}
@@ -1021,8 +1010,7 @@ static int cmp_str(const void *a, const void *b)
 static int walk(struct ct_verify *v, struct ct_buf *p, int depth, struct ct_err *err)
 {
 	if (depth > MAX_DEPTH) {
-		diag(v, CT_DIAG_WARNING, p->p, "nested more than %d directories deep: skipped",
-		     MAX_DEPTH);
+		diag(v, CT_DIAG_WARNING, p->p, "nested more than %d directories deep: skipped", MAX_DEPTH);
 		return 0;
 	}
 	DIR *dir = opendir(p->p);
@@ -1108,8 +1096,8 @@ bool ct_verify_is_log_name(const char *path)
 	return path && parse_log_name(base_name(path), &ln);
 }
 
-int ct_verify_add_known_log(struct ct_verify *v, const char *s3key, const char *path,
-			    const char *content_sha256_hex, struct ct_err *err)
+int ct_verify_add_known_log(struct ct_verify *v, const char *s3key, const char *path, const char *content_sha256_hex,
+			    struct ct_err *err)
 {
 	if (v->ran)
 		return ct_err_set(err, CT_E_USAGE, path, 0, "verification already ran");
@@ -1118,10 +1106,9 @@ int ct_verify_add_known_log(struct ct_verify *v, const char *s3key, const char *
 	size_t i = path ? smap_get(&v->logpath, path) : NONE;
 	if (i != NONE) {
 		struct vlog *l = &v->logs[i];
-		if (ct_hex_decode(content_sha256_hex, strlen(content_sha256_hex), l->sha,
-				  sizeof(l->sha)) != CT_SHA256_LEN)
-			return ct_err_set(err, CT_E_USAGE, path, 0, "'%s' is not a hex SHA-256",
-					  content_sha256_hex);
+		if (ct_hex_decode(content_sha256_hex, strlen(content_sha256_hex), l->sha, sizeof(l->sha)) !=
+		    CT_SHA256_LEN)
+			return ct_err_set(err, CT_E_USAGE, path, 0, "'%s' is not a hex SHA-256", content_sha256_hex);
 		l->known = l->hashed = true;
 		return 0;
 	}
@@ -1231,8 +1218,11 @@ static int parse_digest(struct vdigest *d, const char *text, size_t len, struct 
 	}
 	int rc = -1;
 	bool bad = false, pres;
-	static const char *const required[] = {"digestStartTime", "digestEndTime", "digestS3Bucket",
-					       "digestS3Object", "digestPublicKeyFingerprint",
+	static const char *const required[] = {"digestStartTime",
+					       "digestEndTime",
+					       "digestS3Bucket",
+					       "digestS3Object",
+					       "digestPublicKeyFingerprint",
 					       "previousDigestSignature"};
 	if (!json_is_object(root)) {
 		d->err = strdup("not a JSON object");
@@ -1318,8 +1308,7 @@ static int parse_digest(struct vdigest *d, const char *text, size_t len, struct 
 			unsigned char tmp[CT_SHA256_LEN];
 			if (ct_hex_decode(hv, 64, tmp, sizeof(tmp)) == CT_SHA256_LEN) {
 				ct_hex(tmp, sizeof(tmp), e.hash);
-				e.hash_ok = ha && (strcmp(ha, "SHA-256") == 0 ||
-						   strcmp(ha, "SHA256") == 0);
+				e.hash_ok = ha && (strcmp(ha, "SHA-256") == 0 || strcmp(ha, "SHA256") == 0);
 			}
 		}
 		free(hv);
@@ -1364,8 +1353,7 @@ static void job_load(struct ct_verify *v, struct worker *w, size_t i)
 
 /* ---- phase 3: verify a digest ---- */
 
-static int rsa_verify(EVP_PKEY *pk, const char *msg, size_t len, const unsigned char *sig,
-		      size_t siglen)
+static int rsa_verify(EVP_PKEY *pk, const char *msg, size_t len, const unsigned char *sig, size_t siglen)
 {
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
 	if (!c)
@@ -1404,15 +1392,13 @@ static void job_verify(struct ct_verify *v, struct worker *w, size_t i)
 		struct vdigest *n = &v->dig[d->succ[s]];
 		if (n->prev_hash_alg && strcmp(n->prev_hash_alg, "SHA-256") != 0) {
 			d->status = CT_VS_UNVERIFIED;
-			set_detail(&d->detail, xasprintf("%s names hash algorithm '%s'", n->key,
-							 n->prev_hash_alg));
+			set_detail(&d->detail, xasprintf("%s names hash algorithm '%s'", n->key, n->prev_hash_alg));
 			return;
 		}
 		if (!n->prev_hash || strcmp(n->prev_hash, d->sha_hex) != 0) {
 			d->status = CT_VS_CHANGED;
-			set_detail(&d->detail,
-				   xasprintf("SHA-256 %s differs from previousDigestHashValue %s in %s",
-					     d->sha_hex, n->prev_hash ? n->prev_hash : "null", n->key));
+			set_detail(&d->detail, xasprintf("SHA-256 %s differs from previousDigestHashValue %s in %s",
+							 d->sha_hex, n->prev_hash ? n->prev_hash : "null", n->key));
 			return;
 		}
 	}
@@ -1455,8 +1441,7 @@ static void job_verify(struct ct_verify *v, struct worker *w, size_t i)
 	long sl = ct_hex_decode(sig, strlen(sig), sigbin, sizeof(sigbin));
 	char *msg = xasprintf("%s\n%s/%s\n%s\n%s", d->end_str, d->bucket, d->object, d->sha_hex,
 			      d->prev_sig ? d->prev_sig : "null");
-	int ok = sl > 0 && msg ? rsa_verify(v->keys[ki].pkey, msg, strlen(msg), sigbin, (size_t)sl)
-			       : 0;
+	int ok = sl > 0 && msg ? rsa_verify(v->keys[ki].pkey, msg, strlen(msg), sigbin, (size_t)sl) : 0;
 	free(msg);
 	if (ok == 1) {
 		d->status = CT_VS_VALID;
@@ -1604,8 +1589,8 @@ static int build_digests(struct ct_verify *v, struct entlist *lists, struct ct_e
 			return nomem(err);
 		}
 		char id[1024];
-		snprintf(id, sizeof(id), "%s|%s|%s|%s|%s", d->org ? d->org : "", d->account,
-			 d->region, d->trail, d->home);
+		snprintf(id, sizeof(id), "%s|%s|%s|%s|%s", d->org ? d->org : "", d->account, d->region, d->trail,
+			 d->home);
 		size_t g = smap_get(&v->grpmap, id);
 		if (g == NONE) {
 			struct vgroup ng = {strdup(id), NULL, 0, 0};
@@ -1722,8 +1707,7 @@ static int plan_groups(struct ct_verify *v, struct ct_err *err)
 				if (!d->backfill && last != NONE) {
 					struct prow p = {P_GAP, di, v->dig[last].end, d->start, 1, g};
 					if (push_plan(v, p) < 0 ||
-					    add_ival(&sc->gaps, &sc->ngaps, &sc->capgaps, p.from, p.to,
-						     di) < 0)
+					    add_ival(&sc->gaps, &sc->ngaps, &sc->capgaps, p.from, p.to, di) < 0)
 						return nomem(err);
 				}
 			} else if (smap_get(&v->missmap, d->prev_key) == NONE) {
@@ -1731,8 +1715,8 @@ static int plan_groups(struct ct_verify *v, struct ct_err *err)
 				bool absent = pj == NONE;
 				bool broken = pj != NONE && v->dig[pj].broken;
 				if (absent || broken) {
-					struct vmiss m = {d->prev_key, d->prev_object, d->prev_bucket, di,
-							  0, 0, true, broken ? pj : NONE};
+					struct vmiss m = {d->prev_key, d->prev_object, d->prev_bucket,    di, 0,
+							  0,           true,           broken ? pj : NONE};
 					m.to = key_end_time(d->prev_key);
 					if (!m.to)
 						m.to = d->start;
@@ -1741,11 +1725,10 @@ static int plan_groups(struct ct_verify *v, struct ct_err *err)
 						int64_t le = v->dig[last].end;
 						long long extra = llround((double)(m.to - le) / HOUR_MS) - 1;
 						if (extra > 0) {
-							struct prow r = {P_RANGE, NONE, le, m.from,
-									 (uint64_t)extra, g};
+							struct prow r = {P_RANGE, NONE, le, m.from, (uint64_t)extra, g};
 							if (push_plan(v, r) < 0 ||
-							    add_ival(&sc->holes, &sc->nholes,
-								     &sc->capholes, le, m.from, NONE) < 0)
+							    add_ival(&sc->holes, &sc->nholes, &sc->capholes, le, m.from,
+								     NONE) < 0)
 								return nomem(err);
 						} else if (le < m.to) {
 							m.from = le;
@@ -1754,24 +1737,21 @@ static int plan_groups(struct ct_verify *v, struct ct_err *err)
 						/* the oldest digest of the files given names one
 						 * before them: missing only if the files reach back */
 						bool wanted = v->since && m.to > v->since;
-						bool logs = sc->first_log &&
-							    sc->first_log + MINUTE_MS <= d->start;
+						bool logs = sc->first_log && sc->first_log + MINUTE_MS <= d->start;
 						m.finding = wanted || logs;
 					}
 					if (PUSH(v->miss, v->nmiss, v->capmiss, m) < 0 ||
 					    smap_put(&v->missmap, d->prev_key, v->nmiss - 1) < 0)
 						return nomem(err);
 					struct prow p = {P_MISSING, v->nmiss - 1, m.from, m.to, 1, g};
-					if (push_plan(v, p) < 0 ||
-					    add_ival(&sc->holes, &sc->nholes, &sc->capholes, m.from,
-						     m.to, v->nmiss - 1) < 0)
+					if (push_plan(v, p) < 0 || add_ival(&sc->holes, &sc->nholes, &sc->capholes,
+									    m.from, m.to, v->nmiss - 1) < 0)
 						return nomem(err);
 				}
 			}
 			struct prow p = {P_DIGEST, di, d->start, d->end, 1, g};
 			d->order = v->nplan;
-			if (push_plan(v, p) < 0 ||
-			    add_ival(&sc->cov, &sc->ncov, &sc->capcov, d->start, d->end, di) < 0)
+			if (push_plan(v, p) < 0 || add_ival(&sc->cov, &sc->ncov, &sc->capcov, d->start, d->end, di) < 0)
 				return nomem(err);
 			if (!d->backfill)
 				last = di;
@@ -1962,8 +1942,7 @@ static int emit_log(struct emit *e, struct vlog *l)
 				   status_word(v->dig[v->ent[ei].digest].status));
 	} else if (pick[3] != NONE) {
 		ei = pick[3];
-		detail = xasprintf("listed in a digest that is %s",
-				   status_word(v->dig[v->ent[ei].digest].status));
+		detail = xasprintf("listed in a digest that is %s", status_word(v->dig[v->ent[ei].digest].status));
 	} else if (unsupported) {
 		detail = strdup("the digest gives no SHA-256 for it");
 	}
@@ -2008,8 +1987,7 @@ static int emit_entries(struct emit *e, size_t di, struct smap *reported)
 				return -2;
 			char *detail = d->status == CT_VS_VALID
 					       ? NULL
-					       : xasprintf("listed in a digest that is %s",
-							   status_word(d->status));
+					       : xasprintf("listed in a digest that is %s", status_word(d->status));
 			struct ct_verify_row r = {
 				.kind = CT_VK_LOG,
 				.status = CT_VS_MISSING,
@@ -2043,8 +2021,7 @@ static int emit_entries(struct emit *e, size_t di, struct smap *reported)
 				return rc;
 			continue;
 		}
-		for (size_t j = en->head; j != NONE;
-		     j = en->by_base ? v->logs[j].next_base : v->logs[j].next_same) {
+		for (size_t j = en->head; j != NONE; j = en->by_base ? v->logs[j].next_base : v->logs[j].next_same) {
 			if (v->logs[j].emitted)
 				continue;
 			int rc = emit_log(e, &v->logs[j]);
@@ -2178,8 +2155,7 @@ static int emit_plan(struct emit *e)
 			iso(p->from, a);
 			iso(p->to, b);
 			char *detail = xasprintf("%llu digest%s missing between %s and %s",
-						 (unsigned long long)p->count, p->count == 1 ? "" : "s",
-						 a, b);
+						 (unsigned long long)p->count, p->count == 1 ? "" : "s", a, b);
 			struct ct_verify_row r = {
 				.kind = CT_VK_DIGEST,
 				.status = CT_VS_MISSING,
@@ -2285,8 +2261,8 @@ static int64_t union_len(struct ival *a, size_t n)
 	return total + (to - from);
 }
 
-int ct_verify_run(struct ct_verify *v, int64_t since_ms, int64_t until_ms, ct_verify_row_fn row,
-		  void *ud, struct ct_verify_summary *ret, struct ct_err *err)
+int ct_verify_run(struct ct_verify *v, int64_t since_ms, int64_t until_ms, ct_verify_row_fn row, void *ud,
+		  struct ct_verify_summary *ret, struct ct_err *err)
 {
 	if (v->ran)
 		return ct_err_set(err, CT_E_USAGE, NULL, 0, "verification already ran");

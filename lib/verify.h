@@ -68,18 +68,18 @@ struct ct_verify_row {
 	const char *org;    /* organization id (o-...) of an organization trail */
 	const char *account;
 	const char *region;
-	const char *trail;  /* digests, gaps, and log files a digest lists */
+	const char *trail; /* digests, gaps, and log files a digest lists */
 	/* digest: digestStartTime .. digestEndTime (a missing one: estimated);
 	 * log: oldest .. newest event time the digest gives, else the delivery
 	 * minute from the file name; gap and missing range: the hours without
 	 * a digest. */
 	int64_t time_from, time_to;
-	uint64_t count;          /* digests in a counted missing range, else 1 */
-	const char *sha256;      /* hex SHA-256 of the content as found */
-	const char *expected;    /* hex SHA-256 a digest gives for it */
-	const char *digest;      /* log: key of the digest that lists it;
+	uint64_t count;       /* digests in a counted missing range, else 1 */
+	const char *sha256;   /* hex SHA-256 of the content as found */
+	const char *expected; /* hex SHA-256 a digest gives for it */
+	const char *digest;   /* log: key of the digest that lists it;
 				  * digest: key of the digest that names it next */
-	const char *detail;      /* lowercase text, no full stop */
+	const char *detail;   /* lowercase text, no full stop */
 };
 
 /* Return 0 to go on; a negative return stops ct_verify_run, which then
@@ -88,15 +88,15 @@ typedef int (*ct_verify_row_fn)(void *ud, const struct ct_verify_row *r);
 
 struct ct_verify_summary {
 	/* digest rows by status ("missing" counts each digest of a range) */
-	uint64_t digests_valid, digests_changed, digests_missing, digests_signature_invalid,
-		digests_key_unknown, digests_no_signature, digests_unverified;
+	uint64_t digests_valid, digests_changed, digests_missing, digests_signature_invalid, digests_key_unknown,
+		digests_no_signature, digests_unverified;
 	/* log rows by status */
 	uint64_t logs_valid, logs_changed, logs_missing, logs_unlisted, logs_unverified;
 	uint64_t gaps;
-	uint64_t inputs_failed; /* files that could not be read or parsed */
+	uint64_t inputs_failed;              /* files that could not be read or parsed */
 	uint64_t files_hashed, bytes_hashed; /* log files hashed, content bytes */
-	int64_t first_ms, last_ms; /* earliest start, latest end of the digests found */
-	int64_t valid_ms;          /* time covered by valid digests (union) */
+	int64_t first_ms, last_ms;           /* earliest start, latest end of the digests found */
+	int64_t valid_ms;                    /* time covered by valid digests (union) */
 };
 
 /* 1 (CT_EXIT_FINDINGS) when anything is changed, missing, unlisted or
@@ -144,8 +144,8 @@ int ct_verify_add_path(struct ct_verify *v, const char *path, struct ct_err *err
  * key (or a path ending in one), where it is (may be NULL) and the hex
  * SHA-256 of its inflated content.  The file is not read again; a file
  * under the same path found by ct_verify_add_path is taken from here. */
-int ct_verify_add_known_log(struct ct_verify *v, const char *s3key, const char *path,
-			    const char *content_sha256_hex, struct ct_err *err);
+int ct_verify_add_known_log(struct ct_verify *v, const char *s3key, const char *path, const char *content_sha256_hex,
+			    struct ct_err *err);
 
 /* True when the file name part of `path` (or S3 key) is that of a
  * CloudTrail log file, the names ct_verify_add_known_log takes. */
@@ -159,7 +159,7 @@ bool ct_verify_is_log_name(const char *path);
  * in key order.  Sets *ret (may be NULL).  Runs once per ct_verify.
  * Returns -1 only for a failure of the whole run (out of memory, a
  * callback that stopped it). */
-int ct_verify_run(struct ct_verify *v, int64_t since_ms, int64_t until_ms, ct_verify_row_fn row,
-		  void *ud, struct ct_verify_summary *ret, struct ct_err *err);
+int ct_verify_run(struct ct_verify *v, int64_t since_ms, int64_t until_ms, ct_verify_row_fn row, void *ud,
+		  struct ct_verify_summary *ret, struct ct_err *err);
 
 #endif

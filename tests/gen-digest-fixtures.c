@@ -152,8 +152,7 @@ static void write_file(const char *path, const void *p, size_t n)
 static void write_gz(const char *path, const char *p, size_t n, bool other)
 {
 	z_stream zs = {0};
-	if (deflateInit2(&zs, other ? 1 : 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) !=
-	    Z_OK)
+	if (deflateInit2(&zs, other ? 1 : 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		die("deflateInit2 failed");
 	gz_header h = {0};
 	h.os = 3;
@@ -279,8 +278,8 @@ static void log_key(struct gcase *c, long t, const char *uniq, struct glog *l)
 	char name[sizeof(l->name)];
 	snprintf(name, sizeof(name), ACCOUNT "_CloudTrail_" REGION "_%s_%s.json.gz", st, uniq);
 	memcpy(l->name, name, sizeof(name));
-	snprintf(l->key, sizeof(l->key), "AWSLogs/%s%s" ACCOUNT "/CloudTrail/" REGION "/%s/%s",
-		 c->org ? c->org : "", c->org ? "/" : "", d, name);
+	snprintf(l->key, sizeof(l->key), "AWSLogs/%s%s" ACCOUNT "/CloudTrail/" REGION "/%s/%s", c->org ? c->org : "",
+		 c->org ? "/" : "", d, name);
 }
 
 static char *log_json(long delivered, int nevents, const char *uniq, const char *event_name)
@@ -300,8 +299,8 @@ static char *log_json(long delivered, int nevents, const char *uniq, const char 
 			  "\"responseElements\":null,\"requestID\":\"%s-%d\",\"eventID\":\"%s-%d\","
 			  "\"readOnly\":%s,\"eventType\":\"AwsApiCall\",\"managementEvent\":true,"
 			  "\"recipientAccountId\":\"" ACCOUNT "\",\"eventCategory\":\"Management\"}",
-			  i ? "," : "", t, i ? "iam.amazonaws.com" : "s3.amazonaws.com",
-			  i ? "ListUsers" : event_name, uniq, i, uniq, i, i ? "true" : "false");
+			  i ? "," : "", t, i ? "iam.amazonaws.com" : "s3.amazonaws.com", i ? "ListUsers" : event_name,
+			  uniq, i, uniq, i, i ? "true" : "false");
 	}
 	sb_printf(&b, "]}");
 	return b.p;
@@ -345,9 +344,8 @@ static void digest_key(struct gcase *c, struct gdig *d)
 	char st[32], day[16];
 	stamp(d->end, true, st);
 	ymd(d->end, day);
-	snprintf(d->name, sizeof(d->name),
-		 ACCOUNT "_CloudTrail-Digest_" REGION "_" TRAIL "_" REGION "_%s%s.json.gz", st,
-		 d->backfill ? "_backfill" : "");
+	snprintf(d->name, sizeof(d->name), ACCOUNT "_CloudTrail-Digest_" REGION "_" TRAIL "_" REGION "_%s%s.json.gz",
+		 st, d->backfill ? "_backfill" : "");
 	snprintf(d->key, sizeof(d->key), "AWSLogs/%s%s" ACCOUNT "/CloudTrail-Digest/" REGION "/%s/%s",
 		 c->org ? c->org : "", c->org ? "/" : "", day, d->name);
 }
@@ -368,10 +366,11 @@ static char *digest_json(struct gcase *c, struct gdig *d, const struct gdig *pre
 		if (w > newest)
 			newest = w;
 	}
-	sb_printf(&b, "{\"awsAccountId\":\"" ACCOUNT "\",\"digestStartTime\":\"%s\","
-		      "\"digestEndTime\":\"%s\",\"digestS3Bucket\":\"" BUCKET "\","
-		      "\"digestS3Object\":\"" PREFIX "%s\",\"digestPublicKeyFingerprint\":\"%s\","
-		      "\"digestSignatureAlgorithm\":\"SHA256withRSA\",",
+	sb_printf(&b,
+		  "{\"awsAccountId\":\"" ACCOUNT "\",\"digestStartTime\":\"%s\","
+		  "\"digestEndTime\":\"%s\",\"digestS3Bucket\":\"" BUCKET "\","
+		  "\"digestS3Object\":\"" PREFIX "%s\",\"digestPublicKeyFingerprint\":\"%s\","
+		  "\"digestSignatureAlgorithm\":\"SHA256withRSA\",",
 		  s, e, d->key, keys[d->keyi].fpr);
 	if (n) {
 		char o[32], w[32];
@@ -382,11 +381,12 @@ static char *digest_json(struct gcase *c, struct gdig *d, const struct gdig *pre
 		sb_printf(&b, "\"newestEventTime\":null,\"oldestEventTime\":null,");
 	}
 	if (prev)
-		sb_printf(&b, "\"previousDigestS3Bucket\":\"" BUCKET "\","
-			      "\"previousDigestS3Object\":\"" PREFIX "%s\","
-			      "\"previousDigestHashValue\":\"%s\","
-			      "\"previousDigestHashAlgorithm\":\"SHA-256\","
-			      "\"previousDigestSignature\":\"%s\",",
+		sb_printf(&b,
+			  "\"previousDigestS3Bucket\":\"" BUCKET "\","
+			  "\"previousDigestS3Object\":\"" PREFIX "%s\","
+			  "\"previousDigestHashValue\":\"%s\","
+			  "\"previousDigestHashAlgorithm\":\"SHA-256\","
+			  "\"previousDigestSignature\":\"%s\",",
 			  prev->key, prev->sha, prev->sig);
 	else
 		sb_printf(&b, "\"previousDigestS3Bucket\":null,\"previousDigestS3Object\":null,"
@@ -402,8 +402,7 @@ static char *digest_json(struct gcase *c, struct gdig *d, const struct gdig *pre
 			  "%s{\"s3Bucket\":\"" BUCKET "\",\"s3Object\":\"" PREFIX "%s\","
 			  "\"hashValue\":\"%s\",\"hashAlgorithm\":\"SHA-256\","
 			  "\"newestEventTime\":\"%s\",\"oldestEventTime\":\"%s\"}",
-			  i ? "," : "", l->key,
-			  edited && l->digest_lists_tampered ? l->tampered_sha : l->sha, w, o);
+			  i ? "," : "", l->key, edited && l->digest_lists_tampered ? l->tampered_sha : l->sha, w, o);
 	}
 	sb_printf(&b, "]}");
 	return b.p;
@@ -423,8 +422,7 @@ static void seal(struct gcase *c)
 		char e[32];
 		iso(d->end, e);
 		struct sb m = {0};
-		sb_printf(&m, "%s\n" BUCKET "/" PREFIX "%s\n%s\n%s", e, d->key, d->sha,
-			  p ? p->sig : "null");
+		sb_printf(&m, "%s\n" BUCKET "/" PREFIX "%s\n%s\n%s", e, d->key, d->sha, p ? p->sig : "null");
 		sign_hex(keys[d->keyi].pkey, m.p, d->sig);
 		free(m.p);
 		if (!d->backfill)
@@ -439,28 +437,21 @@ static void write_case(struct gcase *c)
 		struct glog *l = &c->logs[i];
 		snprintf(path, sizeof(path), "%s/%s/%s", outdir, c->name, l->key);
 		switch (l->fate) {
-		case DELETE:
-			break;
+		case DELETE: break;
 		case GUNZIP:
 			path[strlen(path) - 3] = 0;
 			write_file(path, l->json, strlen(l->json));
 			break;
-		case RECOMPRESS:
-			write_gz(path, l->json, strlen(l->json), true);
-			break;
-		case TAMPER:
-			write_gz(path, l->tampered, strlen(l->tampered), false);
-			break;
-		default:
-			write_gz(path, l->json, strlen(l->json), false);
+		case RECOMPRESS: write_gz(path, l->json, strlen(l->json), true); break;
+		case TAMPER: write_gz(path, l->tampered, strlen(l->tampered), false); break;
+		default: write_gz(path, l->json, strlen(l->json), false);
 		}
 	}
 	struct sb sigs = {0};
 	sb_printf(&sigs, "{\n");
 	for (int i = 0; i < c->ndig; i++) {
 		struct gdig *d = &c->dig[i];
-		sb_printf(&sigs, "  \"" PREFIX "%s\": \"%s\"%s\n", d->key, d->sig,
-			  i + 1 < c->ndig ? "," : "");
+		sb_printf(&sigs, "  \"" PREFIX "%s\": \"%s\"%s\n", d->key, d->sig, i + 1 < c->ndig ? "," : "");
 		if (d->fate == DELETE)
 			continue;
 		if (d->fate == MOVE)
@@ -475,8 +466,8 @@ static void write_case(struct gcase *c)
 			char *orig_files = strstr(d->json, "\"logFiles\"");
 			char *new_files = strstr(j, "\"logFiles\"");
 			struct sb e = {0};
-			sb_printf(&e, "%.*s%.*s%s", (int)(new_prev - j), j,
-				  (int)(orig_files - orig_prev), orig_prev, new_files);
+			sb_printf(&e, "%.*s%.*s%s", (int)(new_prev - j), j, (int)(orig_files - orig_prev), orig_prev,
+				  new_files);
 			write_gz(path, e.p, e.len, false);
 			free(e.p);
 			free(j);

@@ -55,8 +55,8 @@ static int on_ev(void *ud, const struct ct_event *ev, struct ct_err *err)
 		return 0;
 	int i = g->n++;
 	for (int k = 0; k < CT_EF_COUNT; k++)
-		snprintf(g->f[i][k], sizeof(g->f[i][k]), "%.*s", ev->f[k].s ? (int)CT_MIN(ev->f[k].len, (size_t)150) : 6,
-			 ev->f[k].s ? ev->f[k].s : "(null)");
+		snprintf(g->f[i][k], sizeof(g->f[i][k]), "%.*s",
+			 ev->f[k].s ? (int)CT_MIN(ev->f[k].len, (size_t)150) : 6, ev->f[k].s ? ev->f[k].s : "(null)");
 	memcpy(g->ids[i], g->f[i][CT_EF_EVENT_ID], sizeof(g->ids[i]));
 	memcpy(g->b[i], ev->b, sizeof(ev->b));
 	g->ts[i] = ev->ts;
@@ -298,7 +298,8 @@ static void edges(void)
 	/* an escaped key is the same key; the first of duplicate keys wins */
 	got_free(&g);
 	CHECK_INT(read_str("{\"event\\u004eame\":\"Esc\",\"eventName\":\"Dup\",\"eventTime\":\"2024-01-01T00:00:00Z\"}",
-			   &g, &st, &e), CT_RD_OK);
+			   &g, &st, &e),
+		  CT_RD_OK);
 	CHECK_STR(g.f[0][CT_EF_EVENT_NAME], "Esc");
 	/* a byte order mark */
 	snprintf(buf, sizeof(buf), "\xEF\xBB\xBF[%s]", ev);
@@ -318,15 +319,19 @@ static void edges(void)
 	CHECK_STR(e.msg, "unexpected end of input inside the array");
 	/* booleans written as strings, as some exports do */
 	got_free(&g);
-	CHECK_INT(read_str("{\"eventTime\":\"2024-01-01T00:00:00.250+01:00\",\"readOnly\":\"false\",\"managementEvent\":true}",
-			   &g, &st, &e), CT_RD_OK);
+	CHECK_INT(
+		read_str(
+			"{\"eventTime\":\"2024-01-01T00:00:00.250+01:00\",\"readOnly\":\"false\",\"managementEvent\":true}",
+			&g, &st, &e),
+		CT_RD_OK);
 	CHECK_INT(g.b[0][CT_EB_READ_ONLY], 0);
 	CHECK_INT(g.b[0][CT_EB_MANAGEMENT], 1);
 	CHECK_INT(g.ts[0], 1704063600250LL);
 	/* a lookup-events item whose CloudTrailEvent is broken */
 	got_free(&g);
-	CHECK_INT(read_str("{\"Events\":[{\"EventId\":\"x\",\"CloudTrailEvent\":\"{\\\"eventTime\\\":\"}]}", &g, &st, &e),
-		  CT_RD_OK);
+	CHECK_INT(
+		read_str("{\"Events\":[{\"EventId\":\"x\",\"CloudTrailEvent\":\"{\\\"eventTime\\\":\"}]}", &g, &st, &e),
+		CT_RD_OK);
 	CHECK_INT(g.n, 0);
 	CHECK_STR(g.diag[0], "CloudTrailEvent is not valid JSON: truncated");
 	got_free(&g);
@@ -344,9 +349,11 @@ static void streaming(void)
 	ct_buf_printf(&b, "{\"Records\":[");
 	for (size_t i = 0; i < n; i++) {
 		size_t start = b.len;
-		ct_buf_printf(&b, "%s{\"eventVersion\":\"1.08\",\"eventTime\":\"2024-01-01T00:%02zu:%02zuZ\",\"eventID\":\"id-%zu\","
-				  "\"eventName\":\"N%zu\",\"requestParameters\":{\"pad\":\"%0*d\",\"u\":\"\\u00e9\\\"\"}}",
-			      i ? "" : "", (i / 60) % 60, i % 60, i, i % 50, (int)(700 + i % 900), 7);
+		ct_buf_printf(
+			&b,
+			"%s{\"eventVersion\":\"1.08\",\"eventTime\":\"2024-01-01T00:%02zu:%02zuZ\",\"eventID\":\"id-%zu\","
+			"\"eventName\":\"N%zu\",\"requestParameters\":{\"pad\":\"%0*d\",\"u\":\"\\u00e9\\\"\"}}",
+			i ? "" : "", (i / 60) % 60, i % 60, i, i % 50, (int)(700 + i % 900), 7);
 		ct_buf_append(&expect, b.p + start, b.len - start);
 		ct_buf_putc(&expect, '\n');
 		if (i + 1 < n)
@@ -397,7 +404,7 @@ static void streaming(void)
 }
 
 /* The one-line detail and the link facts computed at ingest. */
-#define EV(src, name, rest) \
+#define EV(src, name, rest)                                                                                            \
 	"{\"eventTime\":\"2024-01-01T00:00:00Z\",\"eventSource\":\"" src "\",\"eventName\":\"" name "\"" rest "}\n"
 static void details(void)
 {
@@ -406,7 +413,8 @@ static void details(void)
 	struct ct_err e;
 	const char *text =
 		/* 0: S3, escapes decoded */
-		EV("s3.amazonaws.com", "GetObject", ",\"requestParameters\":{\"bucketName\":\"b\",\"key\":\"a\\/b c\\u00e9\"}")
+		EV("s3.amazonaws.com", "GetObject",
+		   ",\"requestParameters\":{\"bucketName\":\"b\",\"key\":\"a\\/b c\\u00e9\"}")
 		/* 1: security group rules, every kind of source, a port range */
 		EV("ec2.amazonaws.com", "AuthorizeSecurityGroupIngress",
 		   ",\"requestParameters\":{\"groupId\":\"sg-1\",\"ipPermissions\":{\"items\":["
@@ -441,8 +449,9 @@ static void details(void)
 	CHECK_STR(g.detail[2], "arn:aws:iam::1:role/R session=s -> ASIAX");
 	CHECK_STR(g.link[2], "");
 	CHECK_STR(g.detail[3], "arn:aws:iam::1:role/R session=a b -> ASIAY");
-	CHECK_STR(g.link[3], "{\"requestParameters\":{\"roleArn\":\"arn:aws:iam::1:role/R\",\"roleSessionName\":\"a b\"},"
-			     "\"responseElements\":{\"credentials\":{\"accessKeyId\":\"ASIAY\"}}}");
+	CHECK_STR(g.link[3],
+		  "{\"requestParameters\":{\"roleArn\":\"arn:aws:iam::1:role/R\",\"roleSessionName\":\"a b\"},"
+		  "\"responseElements\":{\"credentials\":{\"accessKeyId\":\"ASIAY\"}}}");
 	CHECK_STR(g.detail[4], "arn:k");
 	CHECK_STR(g.detail[5], "Success mfa=No");
 	CHECK_STR(g.detail[6], "1");

@@ -24,7 +24,7 @@
 #include "ctscan.h"
 #include "util.h"
 
-static const char *const cols[] = {"first_time", "last_time", "account", "region", "identity",
+static const char *const cols[] = {"first_time", "last_time", "account", "region",  "identity",
 				   "access_key", "source_ip", "summary", "evidence"};
 
 static char tmpdir[256];
@@ -147,15 +147,9 @@ static json_t *run_rule_with(const char *id, const char *other, const char *rule
 		for (int c = 0; c < 9; c++) {
 			json_t *v;
 			switch (sqlite3_column_type(q, c)) {
-			case SQLITE_NULL:
-				v = json_null();
-				break;
-			case SQLITE_INTEGER:
-				v = json_integer(sqlite3_column_int64(q, c));
-				break;
-			case SQLITE_FLOAT:
-				v = json_real(sqlite3_column_double(q, c));
-				break;
+			case SQLITE_NULL: v = json_null(); break;
+			case SQLITE_INTEGER: v = json_integer(sqlite3_column_int64(q, c)); break;
+			case SQLITE_FLOAT: v = json_real(sqlite3_column_double(q, c)); break;
 			default:
 				v = c == 8 ? json_loads((const char *)sqlite3_column_text(q, c), JSON_DECODE_ANY, NULL)
 					   : json_string((const char *)sqlite3_column_text(q, c));
@@ -339,8 +333,8 @@ static void test_kind(const char *queries, const char *fixtures, const char *kin
 	}
 	if (d)
 		closedir(d);
-	printf("%s: %d of %zu rules fire on their positive fixture exactly as expected and not on the negative\n",
-	       kind, ok_rules, n);
+	printf("%s: %d of %zu rules fire on their positive fixture exactly as expected and not on the negative\n", kind,
+	       ok_rules, n);
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 }
@@ -400,7 +394,8 @@ static void headers(void)
 		const char *text, *msg;
 		int line;
 	} bad[] = {
-		{"-- id: a\n-- title: t\n-- severity: severe\n", "severity 'severe' is not info, low, medium, high or critical", 3},
+		{"-- id: a\n-- title: t\n-- severity: severe\n",
+		 "severity 'severe' is not info, low, medium, high or critical", 3},
 		{"-- id: a\n-- title: t\n-- severity: low\n-- tactics: TA5\n-- techniques: T1\n-- description: d\nSELECT 1;",
 		 "tactics 'TA5' are not ATT&CK tactic ids (TA0001)", 1},
 		{"-- id: a\n-- title: t\n-- severity: low\n-- tactics: TA0001\n-- techniques: T1078.1\n-- description: d\nSELECT 1;",
@@ -442,42 +437,45 @@ static void json_pass_members(void)
 	snprintf(rules, sizeof(rules), "%s/rules", dir);
 	snprintf(input, sizeof(input), "%s/records.json", dir);
 	CHECK(mkdir(dir, 0700) == 0 && mkdir(rules, 0700) == 0);
-	const char *head = "-- title: t\n-- severity: low\n-- tactics: TA0007\n-- techniques: T1580\n-- description: d\n";
+	const char *head =
+		"-- title: t\n-- severity: low\n-- tactics: TA0007\n-- techniques: T1580\n-- description: d\n";
 	const char *cols4 = "request_parameters, response_elements, additional_event_data, resources";
 	char sql[2000];
-	snprintf(sql, sizeof(sql),
-		 "-- id: ct_jx_a\n%sSELECT event_time AS first_time, event_time AS last_time, recipient_account_id AS account,"
-		 " aws_region AS region, json_array(%s) AS identity, access_key_id AS access_key, source_ip_address AS"
-		 " source_ip, typeof(request_parameters) || typeof(response_elements) || typeof(additional_event_data)"
-		 " || typeof(resources) || ' ' || quote(request_parameters) || ' ' || quote(response_elements) || ' '"
-		 " || quote(additional_event_data) || ' ' || quote(resources) AS summary, json_array(event_id) AS evidence"
-		 " FROM events WHERE event_name IN ('JxProbe') ORDER BY event_id;\n",
-		 head, cols4);
+	snprintf(
+		sql, sizeof(sql),
+		"-- id: ct_jx_a\n%sSELECT event_time AS first_time, event_time AS last_time, recipient_account_id AS account,"
+		" aws_region AS region, json_array(%s) AS identity, access_key_id AS access_key, source_ip_address AS"
+		" source_ip, typeof(request_parameters) || typeof(response_elements) || typeof(additional_event_data)"
+		" || typeof(resources) || ' ' || quote(request_parameters) || ' ' || quote(response_elements) || ' '"
+		" || quote(additional_event_data) || ' ' || quote(resources) AS summary, json_array(event_id) AS evidence"
+		" FROM events WHERE event_name IN ('JxProbe') ORDER BY event_id;\n",
+		head, cols4);
 	snprintf(path, sizeof(path), "%s/ct_jx_a.sql", rules);
 	CHECK(write_file(path, sql));
-	snprintf(sql, sizeof(sql), "-- id: ct_jx_b\n%sSELECT request_parameters AS first_time, response_elements AS last_time,"
-		 " additional_event_data AS account, resources AS region, 1 AS identity, 2 AS access_key, 3 AS source_ip,"
-		 " 4 AS summary, 5 AS evidence FROM events WHERE event_name IN ('JxProbe') AND 0;\n",
-		 head);
+	snprintf(
+		sql, sizeof(sql),
+		"-- id: ct_jx_b\n%sSELECT request_parameters AS first_time, response_elements AS last_time,"
+		" additional_event_data AS account, resources AS region, 1 AS identity, 2 AS access_key, 3 AS source_ip,"
+		" 4 AS summary, 5 AS evidence FROM events WHERE event_name IN ('JxProbe') AND 0;\n",
+		head);
 	snprintf(path, sizeof(path), "%s/ct_jx_b.sql", rules);
 	CHECK(write_file(path, sql));
 	/* each record: eventID, then its members */
-#define JX_EV(id, rest) "{\"eventVersion\":\"1.08\",\"eventTime\":\"2024-01-01T00:00:00Z\",\"eventSource\":\"s3.amazonaws.com\"," \
-	"\"eventName\":\"JxProbe\",\"awsRegion\":\"us-east-1\",\"sourceIPAddress\":\"192.0.2.1\",\"eventID\":\"" id "\"," \
+#define JX_EV(id, rest)                                                                                                \
+	"{\"eventVersion\":\"1.08\",\"eventTime\":\"2024-01-01T00:00:00Z\",\"eventSource\":\"s3.amazonaws.com\","      \
+	"\"eventName\":\"JxProbe\",\"awsRegion\":\"us-east-1\",\"sourceIPAddress\":\"192.0.2.1\",\"eventID\":\"" id    \
+	"\","                                                                                                          \
 	"\"recipientAccountId\":\"111122223333\"" rest "}"
-	const char *records =
-		"{\"Records\":[\n"
-		JX_EV("e01", ",\"requestParameters\":{\"bucketName\":\"b\",\"key\":\"a b\\\"c\\u0041\\/\"},\"responseElements\":null,"
-			     "\"additionalEventData\":{\"bytesTransferredOut\":1.50E+2,\"x\":[true,false,null,-0]},\"resources\":[{\"ARN\":\"arn:x\"}]") ",\n"
-		JX_EV("e02", "") ",\n"
-		JX_EV("e03", ",\"requestParameters\":\"a string\",\"responseElements\":42,\"additionalEventData\":true,\"resources\":1.5") ",\n"
-		JX_EV("e04", ",\"requestParameters\":{\"a\":1},\"requestParameters\":{\"b\":2},\"resources\":[]") ",\n"
-		JX_EV("e05", ",\"request\\u0050arameters\":{\"a\":1},\"responseElements\":{}") ",\n"
-		JX_EV("e06", ",\"requestParameters\":{\"a\": 1},\"responseElements\":[1, 2]") ",\n"
-		"  {\n    \"eventVersion\": \"1.08\",\n    \"eventTime\": \"2024-01-01T00:00:00Z\",\n"
-		"    \"eventSource\": \"s3.amazonaws.com\",\n    \"eventName\": \"JxProbe\",\n    \"awsRegion\": \"us-east-1\",\n"
-		"    \"sourceIPAddress\": \"192.0.2.1\",\n    \"eventID\": \"e07\",\n    \"recipientAccountId\": \"111122223333\",\n"
-		"    \"requestParameters\": {\n      \"bucketName\": \"b\"\n    },\n    \"resources\" : [ ]\n  }\n]}\n";
+	const char
+		*records =
+			"{\"Records\":[\n" JX_EV("e01", ",\"requestParameters\":{\"bucketName\":\"b\",\"key\":\"a b\\\"c\\u0041\\/\"},\"responseElements\":null,"
+							"\"additionalEventData\":{\"bytesTransferredOut\":1.50E+2,\"x\":[true,false,null,-0]},\"resources\":[{\"ARN\":\"arn:x\"}]") ",\n" JX_EV("e02", "") ",\n" JX_EV("e03", ",\"requestParameters\":\"a string\",\"responseElements\":42,\"additionalEventData\":true,\"resources\":1.5") ",\n" JX_EV("e04", ",\"requestParameters\":{\"a\":1},\"requestParameters\":{\"b\":2},\"resources\":[]") ",\n" JX_EV("e05",
+																																																								",\"request\\u0050arameters\":{\"a\":1},\"responseElements\":{}") ",\n" JX_EV("e06",
+																																																																	      ",\"requestParameters\":{\"a\": 1},\"responseElements\":[1, 2]") ",\n"
+																																																																									       "  {\n    \"eventVersion\": \"1.08\",\n    \"eventTime\": \"2024-01-01T00:00:00Z\",\n"
+																																																																									       "    \"eventSource\": \"s3.amazonaws.com\",\n    \"eventName\": \"JxProbe\",\n    \"awsRegion\": \"us-east-1\",\n"
+																																																																									       "    \"sourceIPAddress\": \"192.0.2.1\",\n    \"eventID\": \"e07\",\n    \"recipientAccountId\": \"111122223333\",\n"
+																																																																									       "    \"requestParameters\": {\n      \"bucketName\": \"b\"\n    },\n    \"resources\" : [ ]\n  }\n]}\n";
 #undef JX_EV
 	CHECK(write_file(input, records));
 	/* json_extract's answers, by the rule alone (one JSON reader: no pass) */

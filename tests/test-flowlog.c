@@ -88,8 +88,7 @@ static const char *fv(const struct ct_flow_rec *r, enum ct_flow_field f)
 	return val(&r->v[f]);
 }
 
-static int parse(const char *text, const char *fmt, struct capture *c, struct ct_flow_stats *st,
-		 struct ct_err *err)
+static int parse(const char *text, const char *fmt, struct capture *c, struct ct_flow_stats *st, struct ct_err *err)
 {
 	memset(c, 0, sizeof(*c));
 	memset(st, 0, sizeof(*st));
@@ -143,8 +142,8 @@ static char *fixture(const char *name)
 	return b.p;
 }
 
-static int parse_fixture(const char *name, const char *fmt, struct capture *c,
-			 struct ct_flow_stats *st, struct ct_err *err, char **ret_text)
+static int parse_fixture(const char *name, const char *fmt, struct capture *c, struct ct_flow_stats *st,
+			 struct ct_err *err, char **ret_text)
 {
 	char *text = fixture(name);
 	*ret_text = text;
@@ -185,9 +184,9 @@ static void test_fields(void)
 	CHECK_INT(ct_flow_field_lookup("srcadd", 6), CT_FF_UNKNOWN);
 	CHECK_INT(ct_flow_field_lookup("SRCADDR", 7), CT_FF_UNKNOWN);
 
-	static const enum ct_flow_field ints[] = {
-		CT_FF_VERSION, CT_FF_SRCPORT, CT_FF_DSTPORT, CT_FF_PROTOCOL,  CT_FF_PACKETS,
-		CT_FF_BYTES,   CT_FF_START,   CT_FF_END,     CT_FF_TCP_FLAGS, CT_FF_TRAFFIC_PATH};
+	static const enum ct_flow_field ints[] = {CT_FF_VERSION,   CT_FF_SRCPORT,     CT_FF_DSTPORT, CT_FF_PROTOCOL,
+						  CT_FF_PACKETS,   CT_FF_BYTES,       CT_FF_START,   CT_FF_END,
+						  CT_FF_TCP_FLAGS, CT_FF_TRAFFIC_PATH};
 	int nint = 0;
 	for (int f = 0; f < CT_FF_COUNT; f++)
 		nint += ct_flow_field_is_int((enum ct_flow_field)f);
@@ -360,14 +359,12 @@ static void test_v8_all_fields(void)
 		CHECK_INT(c->lay[0].field[f], f);
 	}
 	CHECK_INT(r->v[CT_FF_VERSION].i, 8);
-	CHECK_STR(fv(r, CT_FF_ECS_CLUSTER_ARN),
-		  "arn:aws:ecs:us-east-1:123456789012:cluster/payments");
+	CHECK_STR(fv(r, CT_FF_ECS_CLUSTER_ARN), "arn:aws:ecs:us-east-1:123456789012:cluster/payments");
 	CHECK_STR(fv(r, CT_FF_ECS_CLUSTER_NAME), "payments");
 	CHECK_STR(fv(r, CT_FF_ECS_CONTAINER_INSTANCE_ID), "4f1c2d3e4b5a69788");
 	CHECK_STR(fv(r, CT_FF_ECS_SECOND_CONTAINER_ID), "NULL");
 	CHECK_STR(fv(r, CT_FF_ECS_SERVICE_NAME), "api");
-	CHECK_STR(fv(r, CT_FF_ECS_TASK_DEFINITION_ARN),
-		  "arn:aws:ecs:us-east-1:123456789012:task-definition/api:42");
+	CHECK_STR(fv(r, CT_FF_ECS_TASK_DEFINITION_ARN), "arn:aws:ecs:us-east-1:123456789012:task-definition/api:42");
 	CHECK_STR(fv(r, CT_FF_ECS_TASK_ID), "8b7c6d5e4f3a21098");
 	CHECK_STR(fv(r, CT_FF_REJECT_REASON), "NULL");
 	CHECK_STR(fv(&c->rec[1], CT_FF_ACTION), "REJECT");
@@ -396,21 +393,19 @@ static void test_export(void)
 		CHECK_STR(fv(&c->rec[0], CT_FF_VERSION), "2");
 		CHECK_STR(fv(&c->rec[0], CT_FF_SRCADDR), "10.0.1.23");
 		CHECK_INT(c->rec[0].v[CT_FF_START].i, INT64_C(1689336000000));
-		CHECK(memcmp(c->rec[0].line, "2023-07-14T12:01:05.000Z 2 ", 27) ==
-		      0); /* verbatim */
+		CHECK(memcmp(c->rec[0].line, "2023-07-14T12:01:05.000Z 2 ", 27) == 0); /* verbatim */
 		CHECK_STR(fv(&c->rec[3], CT_FF_LOG_STATUS), "NODATA");
 		free(text);
 	}
 
 	/* header-less, without timestamps, CRLF, blank lines, no final LF */
-	const char *plain =
-		"\r\n"
-		"2 123456789012 eni-0a1b2c3d4e5f67890 10.0.1.23 172.31.16.139 49761 443 6 20 4249 "
-		"1689336000 1689336060 ACCEPT OK\r\n"
-		"   \r\n"
-		"\n"
-		"2 123456789012 eni-0a1b2c3d4e5f67890 172.31.16.139 10.0.1.23 443 49761 6 18 13290 "
-		"1689336000 1689336060 ACCEPT OK";
+	const char *plain = "\r\n"
+			    "2 123456789012 eni-0a1b2c3d4e5f67890 10.0.1.23 172.31.16.139 49761 443 6 20 4249 "
+			    "1689336000 1689336060 ACCEPT OK\r\n"
+			    "   \r\n"
+			    "\n"
+			    "2 123456789012 eni-0a1b2c3d4e5f67890 172.31.16.139 10.0.1.23 443 49761 6 18 13290 "
+			    "1689336000 1689336060 ACCEPT OK";
 	CHECK_INT(parse(plain, NULL, c, &st, &err), 0);
 	CHECK_INT(c->nrec, 2);
 	CHECK_INT(c->ndiag, 0);
@@ -423,8 +418,7 @@ static void test_export(void)
 	CHECK_INT(st.lines, 5);
 
 	/* runs of spaces separate like one space */
-	CHECK_INT(parse("2  123456789012 eni-1 10.0.1.23 10.0.1.24 1 2 6 1 1 1 2 ACCEPT OK  \n",
-			NULL, c, &st, &err),
+	CHECK_INT(parse("2  123456789012 eni-1 10.0.1.23 10.0.1.24 1 2 6 1 1 1 2 ACCEPT OK  \n", NULL, c, &st, &err),
 		  0);
 	CHECK_INT(c->nrec, 1);
 	CHECK_STR(fv(&c->rec[0], CT_FF_ACCOUNT_ID), "123456789012");
@@ -453,11 +447,10 @@ static void test_format(void)
 	struct ct_err err;
 	struct ct_flow_layout *l = NULL;
 
-	CHECK_INT(
-		ct_flow_layout_from_format("${version} ${vpc-id} ${srcaddr} ${dstaddr} ${dstport} "
-					   "${protocol} ${action} ${tcp-flags} ${log-status}",
-					   &l, &err),
-		0);
+	CHECK_INT(ct_flow_layout_from_format("${version} ${vpc-id} ${srcaddr} ${dstaddr} ${dstport} "
+					     "${protocol} ${action} ${tcp-flags} ${log-status}",
+					     &l, &err),
+		  0);
 	CHECK_INT(ct_flow_layout_count(l), 9);
 	CHECK_INT(ct_flow_layout_field(l, 1), CT_FF_VPC_ID);
 	CHECK_INT(ct_flow_layout_field(l, 8), CT_FF_LOG_STATUS);
@@ -511,12 +504,11 @@ static void test_format(void)
 	const char *text = "2023-07-14T12:00:01Z 3 vpc-0bb1c79de3fa1e2d3 10.0.1.23 10.0.4.10 5432 "
 			   "6 ACCEPT 18 OK\n"
 			   "3 vpc-0bb1c79de3fa1e2d3 10.0.4.10 10.0.1.23 41022 6 ACCEPT 3 OK\n";
-	CHECK_INT(
-		parse(text,
-		      "${version} ${vpc-id} ${srcaddr} ${dstaddr} ${dstport} ${protocol} ${action} "
-		      "${tcp-flags} ${log-status}",
-		      c, &st, &err),
-		0);
+	CHECK_INT(parse(text,
+			"${version} ${vpc-id} ${srcaddr} ${dstaddr} ${dstport} ${protocol} ${action} "
+			"${tcp-flags} ${log-status}",
+			c, &st, &err),
+		  0);
 	CHECK_INT(c->nrec, 2);
 	CHECK_INT(c->ndiag, 0);
 	CHECK(c->rec[0].has_export_time);
@@ -561,8 +553,7 @@ static void test_ipv6(void)
 	CHECK_INT(c->ndiag, 3);
 	CHECK_STR(c->diag[0], "E 2: srcaddr '2600:1f18::4a3::1' is not an IP address");
 	CHECK_STR(c->diag[1], "E 3: srcaddr 'fe80::1%eth0' is not an IP address");
-	CHECK_STR(c->diag[2],
-		  "E 4: srcaddr '2600:1f18:4a3:6902:7c1e:5b2d:9f04:3e11:1' is not an IP address");
+	CHECK_STR(c->diag[2], "E 4: srcaddr '2600:1f18:4a3:6902:7c1e:5b2d:9f04:3e11:1' is not an IP address");
 	free(c);
 }
 
@@ -570,11 +561,10 @@ static void test_ipv6(void)
 static void test_ipv4_like_inet_pton(void)
 {
 	static const char *const cases[] = {
-		"10.0.1.23", "0.0.0.0",    "255.255.255.255", "256.0.0.1", "10.0.0.999",
-		"1.2.3",     "1.2.3.4.5",  "01.2.3.4",        "1.2.3.04",  "1.2.3.0",
-		"1..2.3",    ".1.2.3",     "1.2.3.",          "1.2.3.4 ",  "a.b.c.d",
-		"1.2.3.-4",  "1234.1.1.1", "100.100.100.100", "1.2.3.4x",  "192.168.000.1",
-		"0.0.0.00",
+		"10.0.1.23", "0.0.0.0",       "255.255.255.255", "256.0.0.1", "10.0.0.999", "1.2.3",
+		"1.2.3.4.5", "01.2.3.4",      "1.2.3.04",        "1.2.3.0",   "1..2.3",     ".1.2.3",
+		"1.2.3.",    "1.2.3.4 ",      "a.b.c.d",         "1.2.3.-4",  "1234.1.1.1", "100.100.100.100",
+		"1.2.3.4x",  "192.168.000.1", "0.0.0.00",
 	};
 	struct ct_flow_layout *l;
 	struct ct_err err;
@@ -590,8 +580,7 @@ static void test_ipv4_like_inet_pton(void)
 			continue;
 		int got = ct_flow_parse_line(l, cases[i], len, r, why, sizeof(why)) == 0;
 		if (got != want)
-			fprintf(stderr, "ipv4 case '%s': got %d, inet_pton %d\n", cases[i], got,
-				want);
+			fprintf(stderr, "ipv4 case '%s': got %d, inet_pton %d\n", cases[i], got, want);
 		CHECK_INT(got, want);
 	}
 	free(r);
@@ -628,9 +617,8 @@ static void test_nodata_skipdata(void)
 	CHECK_STR(fv(&c->rec[4], CT_FF_LOG_STATUS), "OK");
 
 	/* both are detected as records (header-less exports start with them) */
-	const char *nd =
-		"2 123456789012 eni-0a1b2c3d4e5f67890 - - - - - - - 1689336060 1689336120 - "
-		"NODATA";
+	const char *nd = "2 123456789012 eni-0a1b2c3d4e5f67890 - - - - - - - 1689336060 1689336120 - "
+			 "NODATA";
 	CHECK(ct_flow_looks_like_record(nd, strlen(nd)));
 	free(text);
 	free(c);
@@ -673,8 +661,7 @@ static void test_malformed(void)
 	static const struct {
 		const char *line, *why;
 	} cases[] = {
-		{"2 123456789012 eni-1 10.0.1.23 10.0.1.24 1 2 6 1 1 1 2 ACCEPT",
-		 "expected 14 fields, found 13"},
+		{"2 123456789012 eni-1 10.0.1.23 10.0.1.24 1 2 6 1 1 1 2 ACCEPT", "expected 14 fields, found 13"},
 		{"", "expected 14 fields, found 0"},
 		{"2 123456789012 eni-1 10.0.1.23 10.0.1.24 1 2 6 1 1 1 2 ACCEPT OK extra",
 		 "expected 14 fields, found 15"},
@@ -686,12 +673,9 @@ static void test_malformed(void)
 		 "packets '9223372036854775808' is out of range (0 to 9223372036854775807)"},
 		{"2 123456789012 eni-1 10.0.1.23 10.0.1.24 1 2 6 1 1 9223372036854776 2 ACCEPT OK",
 		 "start '9223372036854776' is out of range (0 to 9223372036854775)"},
-		{"2 123456789012 eni-1 10.0.1.23 10.0.1.24 1 2 6 1 1 1 +2 ACCEPT OK",
-		 "end '+2' is not a number"},
-		{"2 123456789012 eni-1 10.0.1.23 10.0.1.24 1 2 6 1 1 1 2.5 ACCEPT OK",
-		 "end '2.5' is not a number"},
-		{"x 123456789012 eni-1 10.0.1.23 10.0.1.24 1 2 6 1 1 1 2 ACCEPT OK",
-		 "version 'x' is not a number"},
+		{"2 123456789012 eni-1 10.0.1.23 10.0.1.24 1 2 6 1 1 1 +2 ACCEPT OK", "end '+2' is not a number"},
+		{"2 123456789012 eni-1 10.0.1.23 10.0.1.24 1 2 6 1 1 1 2.5 ACCEPT OK", "end '2.5' is not a number"},
+		{"x 123456789012 eni-1 10.0.1.23 10.0.1.24 1 2 6 1 1 1 2 ACCEPT OK", "version 'x' is not a number"},
 		{"2 123456789012 eni-1 10.0.1.23 10.0.1.24 1 2 6 1 1 1 2 accept OK",
 		 "action 'accept' is not ACCEPT or REJECT"},
 		{"2 123456789012 eni-1 10.0.1.23 host.example 1 2 6 1 1 1 2 ACCEPT OK",
@@ -707,9 +691,7 @@ static void test_malformed(void)
 	};
 	for (size_t i = 0; i < CT_ARRAY_SIZE(cases); i++) {
 		why[0] = 0;
-		CHECK_INT(ct_flow_parse_line(d, cases[i].line, strlen(cases[i].line), r, why,
-					     sizeof(why)),
-			  -1);
+		CHECK_INT(ct_flow_parse_line(d, cases[i].line, strlen(cases[i].line), r, why, sizeof(why)), -1);
 		CHECK_STR(why, cases[i].why);
 	}
 	/* the largest values that fit */
@@ -736,23 +718,21 @@ static void test_unknown_field(void)
 	struct capture *c = calloc(1, sizeof(*c));
 	struct ct_flow_stats st;
 	struct ct_err err;
-	const char *text =
-		"version srcaddr resource-id dstaddr encryption-status action log-status\n"
-		"9 10.0.1.23 nat-0a1b2c3d4e5f67890 10.0.4.10 1 ACCEPT OK\n"
-		"9 10.0.1.24 - 10.0.4.10 0 ACCEPT OK\n"
-		/* the same header again (files concatenated): no second warning */
-		"version srcaddr resource-id dstaddr encryption-status action log-status\n"
-		"9 10.0.1.25 nat-0a1b2c3d4e5f67890 10.0.4.10 1 REJECT OK\n"
-		/* a new header with one more unknown name: a warning for it alone */
-		"version srcaddr resource-id future-field\n"
-		"9 10.0.1.26 nat-1 x\n";
+	const char *text = "version srcaddr resource-id dstaddr encryption-status action log-status\n"
+			   "9 10.0.1.23 nat-0a1b2c3d4e5f67890 10.0.4.10 1 ACCEPT OK\n"
+			   "9 10.0.1.24 - 10.0.4.10 0 ACCEPT OK\n"
+			   /* the same header again (files concatenated): no second warning */
+			   "version srcaddr resource-id dstaddr encryption-status action log-status\n"
+			   "9 10.0.1.25 nat-0a1b2c3d4e5f67890 10.0.4.10 1 REJECT OK\n"
+			   /* a new header with one more unknown name: a warning for it alone */
+			   "version srcaddr resource-id future-field\n"
+			   "9 10.0.1.26 nat-1 x\n";
 	CHECK_INT(parse(text, NULL, c, &st, &err), 0);
 	CHECK_INT(c->nrec, 4);
 	CHECK_INT(st.headers, 3);
 	CHECK_INT(c->ndiag, 2);
-	CHECK_STR(c->diag[0],
-		  "W 1: unknown flow log fields 'resource-id', 'encryption-status' kept "
-		  "as text");
+	CHECK_STR(c->diag[0], "W 1: unknown flow log fields 'resource-id', 'encryption-status' kept "
+			      "as text");
 	CHECK_STR(c->diag[1], "W 6: unknown flow log field 'future-field' kept as text");
 	const struct ct_flow_rec *r = &c->rec[0];
 	CHECK_INT(r->v[CT_FF_VERSION].i, 9);
@@ -769,8 +749,7 @@ static void test_unknown_field(void)
 	CHECK_STR(c->lay[3].unknown[1], "future-field");
 
 	/* an unknown name in --flow-format is warned once, at the first record */
-	CHECK_INT(parse("10.0.1.23 abc\n10.0.1.24 def\n", "${srcaddr} ${new-field}", c, &st, &err),
-		  0);
+	CHECK_INT(parse("10.0.1.23 abc\n10.0.1.24 def\n", "${srcaddr} ${new-field}", c, &st, &err), 0);
 	CHECK_INT(c->nrec, 2);
 	CHECK_INT(c->ndiag, 1);
 	CHECK_STR(c->diag[0], "W 1: unknown flow log field 'new-field' kept as text");
@@ -881,8 +860,7 @@ static void test_limits(void)
 	ct_buf_reset(&b);
 	for (int i = 0; i < 5000; i++)
 		ct_buf_append(&b, "1 ", 2);
-	CHECK_INT(ct_flow_parse_line(ct_flow_layout_default(), b.p, b.len, r, why, sizeof(why)),
-		  -1);
+	CHECK_INT(ct_flow_parse_line(ct_flow_layout_default(), b.p, b.len, r, why, sizeof(why)), -1);
 	CHECK_STR(why, "expected 14 fields, found 5000");
 
 	/* on_rec stops the reader with its own return */
@@ -892,8 +870,7 @@ static void test_limits(void)
 	memset(c, 0, sizeof(*c));
 	c->stop_after = 2;
 	memset(&err, 0, sizeof(err));
-	CHECK_INT(ct_flow_parse_buffer(b.p, b.len, NULL, "t.log", on_diag, on_rec, c, NULL, &err),
-		  -7);
+	CHECK_INT(ct_flow_parse_buffer(b.p, b.len, NULL, "t.log", on_diag, on_rec, c, NULL, &err), -7);
 	CHECK_INT(c->nrec, 2);
 	CHECK_INT(err.code, CT_E_OK);
 
@@ -1088,8 +1065,7 @@ static void test_mutations(void)
 		size_t cut = iter % 5 == 0 ? (size_t)(seed >> 20) % len : len;
 		struct ct_flow_stats st;
 		ct_flow_parse_buffer(buf, cut, NULL, "m.log", NULL, NULL, NULL, &st, NULL);
-		ct_flow_parse_buffer(buf, cut, "${version} ${srcaddr}", "m.log", NULL, NULL, NULL,
-				     &st, NULL);
+		ct_flow_parse_buffer(buf, cut, "${version} ${srcaddr}", "m.log", NULL, NULL, NULL, &st, NULL);
 		ct_flow_looks_like_header(buf, cut);
 		ct_flow_looks_like_record(buf, cut);
 	}

@@ -10,13 +10,45 @@ static int valid(const char *s)
 static void validity(void)
 {
 	static const char *const good[] = {
-		"{}", "[]", "0", "-0", "1.5e+10", "\"\"", "true", "false", "null", " {\"a\" : [1, 2, {\"b\":null}]} ",
-		"\"\\u00e9\\ud83d\\ude00\\n\\t\\\"\\\\/\"", "\"caf\xc3\xa9 \xf0\x9f\x98\x80\"", "[1e5,2E-3,0.5]",
+		"{}",
+		"[]",
+		"0",
+		"-0",
+		"1.5e+10",
+		"\"\"",
+		"true",
+		"false",
+		"null",
+		" {\"a\" : [1, 2, {\"b\":null}]} ",
+		"\"\\u00e9\\ud83d\\ude00\\n\\t\\\"\\\\/\"",
+		"\"caf\xc3\xa9 \xf0\x9f\x98\x80\"",
+		"[1e5,2E-3,0.5]",
 	};
 	static const char *const bad[] = {
-		"", "{", "[1,]", "{\"a\":}", "{\"a\" 1}", "{a:1}", "01", "1.", ".5", "-", "1e", "tru", "nul",
-		"\"abc", "\"\\x\"", "\"\\u12g4\"", "\"a\nb\"", "[1] 2", "{\"a\":1,}", "\"\xff\"", "\"\xc0\xaf\"",
-		"\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"", "[\"\xe2\x82\"]",
+		"",
+		"{",
+		"[1,]",
+		"{\"a\":}",
+		"{\"a\" 1}",
+		"{a:1}",
+		"01",
+		"1.",
+		".5",
+		"-",
+		"1e",
+		"tru",
+		"nul",
+		"\"abc",
+		"\"\\x\"",
+		"\"\\u12g4\"",
+		"\"a\nb\"",
+		"[1] 2",
+		"{\"a\":1,}",
+		"\"\xff\"",
+		"\"\xc0\xaf\"",
+		"\"\xed\xa0\x80\"",
+		"\"\xf4\x90\x80\x80\"",
+		"[\"\xe2\x82\"]",
 	};
 	for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++) {
 		if (!valid(good[i]))
@@ -96,7 +128,9 @@ static void unescape(void)
 	CHECK_INT(n, strlen("a\"b\\c/d\n\xc3\xa9\xf0\x9f\x98\x80\xef\xbf\xbdx"));
 	CHECK(memcmp(out, "a\"b\\c/d\n\xc3\xa9\xf0\x9f\x98\x80\xef\xbf\xbdx", n) == 0);
 	char esc[64];
-	n = ct_json_escape("q\"\\\n\x01\xff" "\xc3\xa9", 8, esc);
+	n = ct_json_escape("q\"\\\n\x01\xff"
+			   "\xc3\xa9",
+			   8, esc);
 	esc[n] = 0;
 	CHECK_STR(esc, "q\\\"\\\\\\n\\u0001\xef\xbf\xbd\xc3\xa9");
 }

@@ -94,32 +94,31 @@ static void test_parse(void)
 }
 
 /* Quoting cases: id, txt, num. */
-#define QUOTING                                                                         \
-	"SELECT column1 AS id, column2 AS txt, column3 AS num FROM (VALUES"               \
-	" (1, 'plain', 1.5), (2, 'a,b', -2), (3, 'say \"hi\"', -0.5),"                    \
-	" (4, 'two' || char(10) || 'lines', NULL), (5, '=cmd|'' /C calc''!A0', 0),"      \
-	" (6, '+1', 1e20), (7, '-5', -7), (8, '@sum(A1)', 3.0), (9, char(9) || 'tab', 2.25)," \
-	" (10, char(13) || 'cr', NULL), (11, NULL, NULL), (12, 'C:\\dir', 0.1),"          \
+#define QUOTING                                                                                                        \
+	"SELECT column1 AS id, column2 AS txt, column3 AS num FROM (VALUES"                                            \
+	" (1, 'plain', 1.5), (2, 'a,b', -2), (3, 'say \"hi\"', -0.5),"                                                 \
+	" (4, 'two' || char(10) || 'lines', NULL), (5, '=cmd|'' /C calc''!A0', 0),"                                    \
+	" (6, '+1', 1e20), (7, '-5', -7), (8, '@sum(A1)', 3.0), (9, char(9) || 'tab', 2.25),"                          \
+	" (10, char(13) || 'cr', NULL), (11, NULL, NULL), (12, 'C:\\dir', 0.1),"                                       \
 	" (13, 'crlf' || char(13, 10), -1e-7), (14, ' lead', 1.0/3))"
 
 static void test_csv(void)
 {
-	CHECK_STR(run(CT_FMT_CSV, QUOTING),
-		  "id,txt,num\n"
-		  "1,plain,1.5\n"
-		  "2,\"a,b\",-2\n"
-		  "3,\"say \"\"hi\"\"\",-0.5\n"
-		  "4,\"two\nlines\",\n"
-		  "5,'=cmd|' /C calc'!A0,0\n"
-		  "6,'+1,1e+20\n"
-		  "7,'-5,-7\n"
-		  "8,'@sum(A1),3.0\n"
-		  "9,'\ttab,2.25\n"
-		  "10,\"'\rcr\",\n"
-		  "11,,\n"
-		  "12,C:\\dir,0.1\n"
-		  "13,\"crlf\r\n\",-1e-07\n"
-		  "14, lead,0.33333333333333331\n");
+	CHECK_STR(run(CT_FMT_CSV, QUOTING), "id,txt,num\n"
+					    "1,plain,1.5\n"
+					    "2,\"a,b\",-2\n"
+					    "3,\"say \"\"hi\"\"\",-0.5\n"
+					    "4,\"two\nlines\",\n"
+					    "5,'=cmd|' /C calc'!A0,0\n"
+					    "6,'+1,1e+20\n"
+					    "7,'-5,-7\n"
+					    "8,'@sum(A1),3.0\n"
+					    "9,'\ttab,2.25\n"
+					    "10,\"'\rcr\",\n"
+					    "11,,\n"
+					    "12,C:\\dir,0.1\n"
+					    "13,\"crlf\r\n\",-1e-07\n"
+					    "14, lead,0.33333333333333331\n");
 	CHECK_INT(last_rc, 0);
 	CHECK_INT(last_rows, 14);
 
@@ -135,28 +134,26 @@ static void test_csv(void)
 	/* the ' goes inside the quotes of a quoted cell */
 	CHECK_STR(run(CT_FMT_CSV, "SELECT '-1,2' AS x, '=\"x\"' AS y"), "x,y\n\"'-1,2\",\"'=\"\"x\"\"\"\n");
 	/* blobs are base64; one starting with + is neutralised */
-	CHECK_STR(run(CT_FMT_CSV, "SELECT X'00ff10' AS b, X'fbef' AS c, X'' AS d"),
-		  "b,c,d\nAP8Q,'++8=,\n");
+	CHECK_STR(run(CT_FMT_CSV, "SELECT X'00ff10' AS b, X'fbef' AS c, X'' AS d"), "b,c,d\nAP8Q,'++8=,\n");
 }
 
 static void test_tsv(void)
 {
-	CHECK_STR(run(CT_FMT_TSV, QUOTING),
-		  "id\ttxt\tnum\n"
-		  "1\tplain\t1.5\n"
-		  "2\ta,b\t-2\n"
-		  "3\tsay \"hi\"\t-0.5\n"
-		  "4\ttwo\\nlines\t\n"
-		  "5\t=cmd|' /C calc'!A0\t0\n"
-		  "6\t+1\t1e+20\n"
-		  "7\t-5\t-7\n"
-		  "8\t@sum(A1)\t3.0\n"
-		  "9\t\\ttab\t2.25\n"
-		  "10\t\\rcr\t\n"
-		  "11\t\t\n"
-		  "12\tC:\\\\dir\t0.1\n"
-		  "13\tcrlf\\r\\n\t-1e-07\n"
-		  "14\t lead\t0.33333333333333331\n");
+	CHECK_STR(run(CT_FMT_TSV, QUOTING), "id\ttxt\tnum\n"
+					    "1\tplain\t1.5\n"
+					    "2\ta,b\t-2\n"
+					    "3\tsay \"hi\"\t-0.5\n"
+					    "4\ttwo\\nlines\t\n"
+					    "5\t=cmd|' /C calc'!A0\t0\n"
+					    "6\t+1\t1e+20\n"
+					    "7\t-5\t-7\n"
+					    "8\t@sum(A1)\t3.0\n"
+					    "9\t\\ttab\t2.25\n"
+					    "10\t\\rcr\t\n"
+					    "11\t\t\n"
+					    "12\tC:\\\\dir\t0.1\n"
+					    "13\tcrlf\\r\\n\t-1e-07\n"
+					    "14\t lead\t0.33333333333333331\n");
 	struct sink unused;
 	struct ct_out_spec sp = spec_for(CT_FMT_TSV, &unused);
 	sp.null_text = "\\N";
@@ -178,7 +175,8 @@ static void test_json(void)
 	CHECK_STR(run(CT_FMT_NDJSON, "SELECT CAST(X'61ff62c3' AS TEXT) AS a, CAST(X'e282' AS TEXT) AS b,"
 				     " CAST(X'eda080' AS TEXT) AS c, CAST(X'c0af' AS TEXT) AS d,"
 				     " CAST(X'f4908080' AS TEXT) AS e, CAST(X'f09f98' AS TEXT) || 'x' AS f"),
-		  "{\"a\":\"a\xef\xbf\xbd" "b\xef\xbf\xbd\",\"b\":\"\xef\xbf\xbd\","
+		  "{\"a\":\"a\xef\xbf\xbd"
+		  "b\xef\xbf\xbd\",\"b\":\"\xef\xbf\xbd\","
 		  "\"c\":\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\",\"d\":\"\xef\xbf\xbd\xef\xbf\xbd\","
 		  "\"e\":\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\",\"f\":\"\xef\xbf\xbdx\"}\n");
 	/* a text NUL byte is escaped too */
@@ -199,10 +197,34 @@ static void test_json(void)
 		  "\"x_json\":null,\"y_json\":[],\"z_json\":\"tru\"}\n");
 	/* what the validator rejects */
 	static const char *const bad[] = {
-		"{\"a\":1,}", "[1,]", "[01]", "[1.]", "[.5]", "[1e]", "[-]", "{a:1}", "{\"a\" 1}",
-		"[\"\\x\"]", "[\"\\u12G4\"]", "[\"tab\there\"]", "[1] [2]", "[", "]", "{\"a\":1]",
-		"[1 2]", "nul", "truex", "+1", "[\"\xff\"]", "{\"a\":}", "{,}", "\"abc", "\"\\\"",
-		"[NaN]", "[Infinity]", "[\"\xed\xa0\x80\"]",
+		"{\"a\":1,}",
+		"[1,]",
+		"[01]",
+		"[1.]",
+		"[.5]",
+		"[1e]",
+		"[-]",
+		"{a:1}",
+		"{\"a\" 1}",
+		"[\"\\x\"]",
+		"[\"\\u12G4\"]",
+		"[\"tab\there\"]",
+		"[1] [2]",
+		"[",
+		"]",
+		"{\"a\":1]",
+		"[1 2]",
+		"nul",
+		"truex",
+		"+1",
+		"[\"\xff\"]",
+		"{\"a\":}",
+		"{,}",
+		"\"abc",
+		"\"\\\"",
+		"[NaN]",
+		"[Infinity]",
+		"[\"\xed\xa0\x80\"]",
 	};
 	for (size_t i = 0; i < CT_ARRAY_SIZE(bad); i++) {
 		struct ct_out_spec sp = spec_for(CT_FMT_NDJSON, &out);
@@ -220,12 +242,32 @@ static void test_json(void)
 	}
 	ct_buf_free(&out.b);
 	static const char *const good[] = {
-		"0", "-0", "-1.5E+10", "1e-5", "\"\"", "[]", "{}", "[[[]]]", "\"\\u0000\\ud83d\\ude00\\/\"",
-		"{\"a\":{\"b\":[{},[]]}}", "\t\r\n 1 \n", "\"日本\"",
+		"0",
+		"-0",
+		"-1.5E+10",
+		"1e-5",
+		"\"\"",
+		"[]",
+		"{}",
+		"[[[]]]",
+		"\"\\u0000\\ud83d\\ude00\\/\"",
+		"{\"a\":{\"b\":[{},[]]}}",
+		"\t\r\n 1 \n",
+		"\"日本\"",
 	};
 	static const char *const good_out[] = {
-		"0", "-0", "-1.5E+10", "1e-5", "\"\"", "[]", "{}", "[[[]]]", "\"\\u0000\\ud83d\\ude00\\/\"",
-		"{\"a\":{\"b\":[{},[]]}}", "1", "\"日本\"",
+		"0",
+		"-0",
+		"-1.5E+10",
+		"1e-5",
+		"\"\"",
+		"[]",
+		"{}",
+		"[[[]]]",
+		"\"\\u0000\\ud83d\\ude00\\/\"",
+		"{\"a\":{\"b\":[{},[]]}}",
+		"1",
+		"\"日本\"",
 	};
 	for (size_t i = 0; i < CT_ARRAY_SIZE(good); i++) {
 		struct ct_out_spec sp = spec_for(CT_FMT_NDJSON, &out);
@@ -315,9 +357,10 @@ static void test_table(void)
 {
 	/* widths from the data, numbers right-aligned, NULL as null_text, no
 	 * trailing blanks */
-	CHECK_STR(run(CT_FMT_TABLE, "SELECT column1 AS id, column2 AS name, column3 AS note, column4 AS _h"
-				    " FROM (VALUES (1, 'ConsoleLogin', 'ok', 0), (22, NULL, NULL, 0),"
-				    " (333, 'ÄÖÜ', 'tab' || char(9) || 'nl' || char(10) || 'esc' || char(27) || '[2J', 0))"),
+	CHECK_STR(run(CT_FMT_TABLE,
+		      "SELECT column1 AS id, column2 AS name, column3 AS note, column4 AS _h"
+		      " FROM (VALUES (1, 'ConsoleLogin', 'ok', 0), (22, NULL, NULL, 0),"
+		      " (333, 'ÄÖÜ', 'tab' || char(9) || 'nl' || char(10) || 'esc' || char(27) || '[2J', 0))"),
 		  " id  name          note\n"
 		  "---  ------------  -------------------\n"
 		  "  1  ConsoleLogin  ok\n"
@@ -352,10 +395,9 @@ static void test_table(void)
 		  "   1  \033[2mNULL\033[0m\n"
 		  "\033[2mNULL\033[0m  x\n");
 	sp.null_text = "";
-	CHECK_STR(run_spec(sp, "SELECT NULL AS a, 'v' AS b"),
-		  "\033[1ma\033[0m  \033[1mb\033[0m\n"
-		  "-  -\n"
-		  "   v\n");
+	CHECK_STR(run_spec(sp, "SELECT NULL AS a, 'v' AS b"), "\033[1ma\033[0m  \033[1mb\033[0m\n"
+							      "-  -\n"
+							      "   v\n");
 }
 
 static void test_table_fit(void)
@@ -390,8 +432,7 @@ static void test_table_fit(void)
 		  "a      b      c\n-----  -----  -----\naaaa…  bbbb…  cccc…\n");
 	/* escapes count as what is shown; cut values stay UTF-8 */
 	sp.width = 6;
-	CHECK_STR(run_spec(sp, "SELECT char(27) || 'é' || char(10) || 'xyz' AS e"),
-		  "e\n------\n\\x1bé…\n");
+	CHECK_STR(run_spec(sp, "SELECT char(27) || 'é' || char(10) || 'xyz' AS e"), "e\n------\n\\x1bé…\n");
 }
 
 /* 250 rows: widths come from the first 200, later rows stream. */
@@ -427,9 +468,8 @@ static void test_row_api(void)
 	const char *names[] = {"check", "ok", "detail_json", "score", "_private"};
 	struct ct_out *o = ct_out_new(&sp, 5, names, &err);
 	CHECK(o != NULL);
-	struct ct_out_value v[5] = {ct_out_text("digest chain"), ct_out_int(1),
-				    ct_out_text("{\"files\": 3}"), ct_out_real(0.75),
-				    ct_out_text("secret")};
+	struct ct_out_value v[5] = {ct_out_text("digest chain"), ct_out_int(1), ct_out_text("{\"files\": 3}"),
+				    ct_out_real(0.75), ct_out_text("secret")};
 	CHECK_INT(ct_out_row(o, v, &err), 0);
 	v[0] = ct_out_text(NULL);
 	v[1] = ct_out_null();
@@ -479,7 +519,7 @@ static void test_write_errors(void)
 	exec("CREATE TABLE many(n INTEGER, s TEXT);"
 	     "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 20000)"
 	     " INSERT INTO many SELECT i, printf('%050d', i) FROM c;");
-	static const enum ct_format fs[] = {CT_FMT_TABLE, CT_FMT_CSV, CT_FMT_TSV, CT_FMT_JSON,
+	static const enum ct_format fs[] = {CT_FMT_TABLE,  CT_FMT_CSV, CT_FMT_TSV, CT_FMT_JSON,
 					    CT_FMT_NDJSON, CT_FMT_RAW, CT_FMT_MD};
 	for (size_t k = 0; k < CT_ARRAY_SIZE(fs); k++) {
 		struct sink unused;

@@ -128,10 +128,8 @@ static void test_cidr(void)
 	CHECK_STR(q("SELECT cidr_match('10.0.0.300', '10.0.0.0/8')"), "NULL");
 	CHECK_STR(q("SELECT cidr_match('10.1.2.3', NULL)"), "NULL");
 	/* invalid networks: errors */
-	CHECK_STR(q("SELECT cidr_match('10.1.2.3', '10.0.0.0/33')"),
-		  "ERROR: invalid CIDR '10.0.0.0/33'");
-	CHECK_STR(q("SELECT cidr_match('10.1.2.3', '2001:db8::/129')"),
-		  "ERROR: invalid CIDR '2001:db8::/129'");
+	CHECK_STR(q("SELECT cidr_match('10.1.2.3', '10.0.0.0/33')"), "ERROR: invalid CIDR '10.0.0.0/33'");
+	CHECK_STR(q("SELECT cidr_match('10.1.2.3', '2001:db8::/129')"), "ERROR: invalid CIDR '2001:db8::/129'");
 	CHECK_STR(q("SELECT cidr_match('10.1.2.3', '10.0.0.0/')"), "ERROR: invalid CIDR '10.0.0.0/'");
 	CHECK_STR(q("SELECT cidr_match('10.1.2.3', '10.0.0/8')"), "ERROR: invalid CIDR '10.0.0/8'");
 	CHECK_STR(q("SELECT cidr_match('10.1.2.3', '10.0.0.0/8x')"), "ERROR: invalid CIDR '10.0.0.0/8x'");
@@ -143,8 +141,7 @@ static void test_cidr(void)
 	     "INSERT INTO t VALUES ('10.0.0.1', '10.0.0.0/8'), ('192.168.1.1', '10.0.0.0/8'),"
 	     " ('AWS Internal', '0.0.0.0/0'), ('2001:db8::5', '2001:db8::/64'),"
 	     " ('::ffff:10.9.9.9', '10.9.0.0/16'), (NULL, '10.0.0.0/8');");
-	CHECK_STR(q("SELECT group_concat(ifnull(cidr_match(ip, '10.0.0.0/8'), 'N'), '') FROM t"),
-		  "10N01N");
+	CHECK_STR(q("SELECT group_concat(ifnull(cidr_match(ip, '10.0.0.0/8'), 'N'), '') FROM t"), "10N01N");
 	CHECK_STR(q("SELECT group_concat(ifnull(cidr_match(ip, net), 'N'), '') FROM t"), "10N11N");
 	exec("DROP TABLE t");
 }
@@ -315,7 +312,8 @@ static void test_event_key(void)
 	 * a hash */
 	CHECK_STR(q("SELECT ct_event_key('ev-00001') || ' ' || typeof(ct_event_eid('ev-00001'))"), "ev-00001 integer");
 	CHECK_STR(q("SELECT ct_event_eid('ev-00001') = ct_event_eid('ev-00002')"), "0");
-	CHECK_STR(q("SELECT ct_event_key('F3E2D1C0-B0A0-4F9E-8D7C-00FF00FF00FF')"), "F3E2D1C0-B0A0-4F9E-8D7C-00FF00FF00FF");
+	CHECK_STR(q("SELECT ct_event_key('F3E2D1C0-B0A0-4F9E-8D7C-00FF00FF00FF')"),
+		  "F3E2D1C0-B0A0-4F9E-8D7C-00FF00FF00FF");
 	CHECK_STR(q("SELECT ct_event_eid('F3E2D1C0-B0A0-4F9E-8D7C-00FF00FF00FF') ="
 		    " ct_event_eid('f3e2d1c0-b0a0-4f9e-8d7c-00ff00ff00ff')"),
 		  "0");
@@ -330,15 +328,18 @@ static void test_event_key(void)
 	     " ct_event_key('0A6F5D2E-1111-4A3B-9C8D-000000000004'));"
 	     "INSERT INTO ev VALUES(3, ct_event_eid('ev-00001'), ct_event_key('ev-00001'));");
 	static const char *const finds[][2] = {
-		{"f3e2d1c0-b0a0-4f9e-8d7c-00ff00ff00ff", "1"}, {"F3E2D1C0-B0A0-4F9E-8D7C-00FF00FF00FF", "1"},
-		{"0A6F5D2E-1111-4A3B-9C8D-000000000004", "2"}, {"0a6f5d2e-1111-4a3b-9c8d-000000000004", "NULL"},
-		{"ev-00001", "3"},			       {"EV-00001", "3"},
+		{"f3e2d1c0-b0a0-4f9e-8d7c-00ff00ff00ff", "1"},
+		{"F3E2D1C0-B0A0-4F9E-8D7C-00FF00FF00FF", "1"},
+		{"0A6F5D2E-1111-4A3B-9C8D-000000000004", "2"},
+		{"0a6f5d2e-1111-4a3b-9c8d-000000000004", "NULL"},
+		{"ev-00001", "3"},
+		{"EV-00001", "3"},
 		{"ev-00002", "NULL"},
 	};
 	for (size_t i = 0; i < sizeof(finds) / sizeof(finds[0]); i++) {
 		sqlite3_stmt *st;
-		CHECK_INT(sqlite3_prepare_v2(db, "SELECT group_concat(id) FROM ev e WHERE " CT_EVENT_ID_MATCH("e"), -1, &st,
-					     NULL),
+		CHECK_INT(sqlite3_prepare_v2(db, "SELECT group_concat(id) FROM ev e WHERE " CT_EVENT_ID_MATCH("e"), -1,
+					     &st, NULL),
 			  SQLITE_OK);
 		sqlite3_bind_text(st, 1, finds[i][0], -1, SQLITE_STATIC);
 		CHECK_INT(sqlite3_step(st), SQLITE_ROW);
@@ -349,9 +350,10 @@ static void test_event_key(void)
 	exec("DROP TABLE ev");
 
 	/* C: both halves back to the text, at the edges of the range */
-	static const char *const ids[] = {"00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff",
-					  "80000000-0000-0000-8000-000000000000", "7fffffff-ffff-ffff-7fff-ffffffffffff",
-					  "0a6f5d2e-1111-4a3b-9c8d-000000000004"};
+	static const char *const ids[] = {
+		"00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff",
+		"80000000-0000-0000-8000-000000000000", "7fffffff-ffff-ffff-7fff-ffffffffffff",
+		"0a6f5d2e-1111-4a3b-9c8d-000000000004"};
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
 		int64_t eid, lo;
 		char text[37];

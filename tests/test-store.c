@@ -108,7 +108,8 @@ static void test_columns(const char *db, const char *incident)
 			 pairs[i][0], pairs[i][1]);
 		int64_t bad = one_int(idx, sql);
 		if (bad != 0)
-			fprintf(stderr, "column %s: %lld events differ from their records\n", pairs[i][0], (long long)bad);
+			fprintf(stderr, "column %s: %lld events differ from their records\n", pairs[i][0],
+				(long long)bad);
 		CHECK_INT(bad, 0);
 		/* and the column changes from event to event (NULL counts), but
 		 * for the account: the sample incident has one */

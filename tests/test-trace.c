@@ -75,15 +75,11 @@ static void row_text(const struct ct_trace_row *r, char *buf, size_t len)
 		 r->via ? r->via : "");
 }
 
-static struct ct_trace *run(struct ct_index *idx, int from, const char *value, int depth, int64_t since,
-			    int64_t until, const struct ct_apiset *abused)
+static struct ct_trace *run(struct ct_index *idx, int from, const char *value, int depth, int64_t since, int64_t until,
+			    const struct ct_apiset *abused)
 {
-	struct ct_trace_opts o = {.from = from,
-				  .value = value,
-				  .depth = depth,
-				  .since_ms = since,
-				  .until_ms = until,
-				  .abused = abused};
+	struct ct_trace_opts o = {
+		.from = from, .value = value, .depth = depth, .since_ms = since, .until_ms = until, .abused = abused};
 	struct ct_trace *t = NULL;
 	struct ct_err err = {0};
 	if (ct_trace_run(idx, &o, &t, &err) < 0) {
@@ -181,53 +177,63 @@ static int max_hop(const struct ct_trace *t)
 #define VIA_ULP "UpdateLoginProfile by ASIAQXEXAMPLEADMIN01 at 2024-05-07T10:07:30Z"
 #define VIA_RUN "RunInstances by ASIAQXEXAMPLEADMIN01 at 2024-05-07T10:08:00Z"
 
-#define F_USER_KEY                                                                                                \
-	"high: New IAM user given an access key right after creation: user mallory created and given access key " \
+#define F_USER_KEY                                                                                                     \
+	"high: New IAM user given an access key right after creation: user mallory created and given access key "      \
 	"AKIAQXEXAMPLEMALORY1 within a minute"
-#define F_OTHER_KEY                                                                                 \
-	"medium: Access key created for another IAM user: access key AKIAQXEXAMPLEMALORY1 created for " \
+#define F_OTHER_KEY                                                                                                    \
+	"medium: Access key created for another IAM user: access key AKIAQXEXAMPLEMALORY1 created for "                \
 	"user mallory"
-#define F_DAVE                                                                                               \
-	"medium: Console password set for another IAM user: console password created for user dave (no reset " \
+#define F_DAVE                                                                                                         \
+	"medium: Console password set for another IAM user: console password created for user dave (no reset "         \
 	"required)"
-#define F_ERIN                                                                                               \
-	"medium: Console password set for another IAM user: console password changed for user erin (no reset " \
+#define F_ERIN                                                                                                         \
+	"medium: Console password set for another IAM user: console password changed for user erin (no reset "         \
 	"required)"
-#define F_SSH                                                                                                \
-	"medium: Inbound connection from the internet accepted on a non-web port: 203.0.113.10 connected to " \
+#define F_SSH                                                                                                          \
+	"medium: Inbound connection from the internet accepted on a non-web port: 203.0.113.10 connected to "          \
 	"10.0.7.21 port 22/tcp (SSH): 1 accepted flows, 12 packets, 2480 bytes"
-#define ADM_ROWS(h)                                                                                                \
-	h "|event|10:06:00|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|CreateUser|user=mallory|" VIA_ADM, \
-	h "|finding|10:06:00|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|ct_iam_user_created_with_key|"     \
-	  F_USER_KEY "|finding on event 93fbfd75-c09b-49c7-ba94-29f1fc111e82",                                     \
-	h "|event|10:06:30|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|CreateAccessKey|user=mallory key="     \
-	  "AKIAQXEXAMPLEMALORY1|" VIA_ADM,                                                                         \
-	h "|finding|10:06:30|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|ct_iam_access_key_other_user|"     \
-	  F_OTHER_KEY "|finding on event 6270e4a1-98e1-4ef3-8aed-3c10aecaaef2",                                    \
-	h "|event|10:07:00|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|CreateLoginProfile|user=dave|" VIA_ADM, \
-	h "|finding|10:07:00|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|ct_iam_login_profile_other_user|"  \
-	  F_DAVE "|finding on event ea20957a-3673-45d9-894b-09c955108bfd",                                         \
-	h "|event|10:07:30|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|UpdateLoginProfile|user=erin|" VIA_ADM, \
-	h "|finding|10:07:30|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|ct_iam_login_profile_other_user|"  \
-	  F_ERIN "|finding on event 8911ea65-1d04-42b2-8df9-0bd8dab6ed88",                                         \
-	h "|event|10:08:00|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|RunInstances|i-0feed1234abcd5678 "    \
-	  "ami-0a1b2c3d4e5f60789 t3.medium eni-0feed1234abcd5678 10.0.7.21|" VIA_ADM
+#define ADM_ROWS(h)                                                                                                              \
+	h "|event|10:06:00|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|CreateUser|user=mallory|" VIA_ADM,                 \
+		h                                                                                                                \
+		"|finding|10:06:00|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|ct_iam_user_created_with_key|" F_USER_KEY  \
+		"|finding on event 93fbfd75-c09b-49c7-ba94-29f1fc111e82",                                                        \
+		h                                                                                                                \
+		"|event|10:06:30|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|CreateAccessKey|user=mallory key="           \
+		"AKIAQXEXAMPLEMALORY1|" VIA_ADM,                                                                                 \
+		h                                                                                                                \
+		"|finding|10:06:30|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|ct_iam_access_key_other_user|" F_OTHER_KEY \
+		"|finding on event 6270e4a1-98e1-4ef3-8aed-3c10aecaaef2",                                                        \
+		h                                                                                                                \
+		"|event|10:07:00|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|CreateLoginProfile|user=dave|" VIA_ADM,      \
+		h                                                                                                                \
+		"|finding|10:07:00|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|ct_iam_login_profile_other_user|" F_DAVE   \
+		"|finding on event ea20957a-3673-45d9-894b-09c955108bfd",                                                        \
+		h                                                                                                                \
+		"|event|10:07:30|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|UpdateLoginProfile|user=erin|" VIA_ADM,      \
+		h                                                                                                                \
+		"|finding|10:07:30|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|ct_iam_login_profile_other_user|" F_ERIN   \
+		"|finding on event 8911ea65-1d04-42b2-8df9-0bd8dab6ed88",                                                        \
+		h                                                                                                                \
+		"|event|10:08:00|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|RunInstances|i-0feed1234abcd5678 "           \
+		"ami-0a1b2c3d4e5f60789 t3.medium eni-0feed1234abcd5678 10.0.7.21|" VIA_ADM
 
 /* what the created key, the two passwords and the instance did */
-#define LAST_HOP_ROWS(h)                                                                                           \
-	h "|flows|10:12:00|i-0feed1234abcd5678 eni-0feed1234abcd5678||203.0.113.10|flows in|in from 203.0.113.10 "  \
-	  "tcp/22 ACCEPT: 2 flows, 3.1 kB sent, 2.5 kB received, until 2024-05-07T10:13:00Z|" VIA_RUN,             \
-	h "|finding|10:12:00|||203.0.113.10|vpc_inbound_nonweb_accepted|" F_SSH                                    \
-	  "|finding on flows of eni-0feed1234abcd5678",                                                            \
-	h "|event|10:20:00|mallory|AKIAQXEXAMPLEMALORY1|198.51.100.30|ListBuckets||" VIA_KEY,                       \
-	h "|event|10:30:00|dave||198.51.100.40|ConsoleLogin|Success mfa=No|" VIA_CLP,                               \
-	h "|event|10:31:00|dave|ASIAQXEXAMPLEDAVECS1|198.51.100.40|ListUsers||" VIA_CLP,                            \
-	h "|event|10:35:00|erin||198.51.100.41|ConsoleLogin|Success mfa=No|" VIA_ULP,                               \
-	h "|event|10:40:00|ec2-app-role/i-0feed1234abcd5678|ASIAQXEXAMPLEEC2RL01|10.0.7.21|ListSecrets||" VIA_RUN,  \
-	h "|event|10:41:00|ec2-app-role/i-0feed1234abcd5678|ASIAQXEXAMPLEEC2RL01|10.0.7.21|GetSecretValue|"         \
-	  "prod/db/master|" VIA_RUN,                                                                        \
-	h "|flows|10:45:00|i-0feed1234abcd5678 eni-0feed1234abcd5678||198.51.100.99|flows out|out to "              \
-	  "198.51.100.99 tcp/443 ACCEPT: 2 flows, 950.0 kB sent, 21.0 kB received, until 2024-05-07T10:46:00Z|" VIA_RUN
+#define LAST_HOP_ROWS(h)                                                                                                 \
+	h "|flows|10:12:00|i-0feed1234abcd5678 eni-0feed1234abcd5678||203.0.113.10|flows in|in from 203.0.113.10 "       \
+	  "tcp/22 ACCEPT: 2 flows, 3.1 kB sent, 2.5 kB received, until 2024-05-07T10:13:00Z|" VIA_RUN,                   \
+		h "|finding|10:12:00|||203.0.113.10|vpc_inbound_nonweb_accepted|" F_SSH                                  \
+		  "|finding on flows of eni-0feed1234abcd5678",                                                          \
+		h "|event|10:20:00|mallory|AKIAQXEXAMPLEMALORY1|198.51.100.30|ListBuckets||" VIA_KEY,                    \
+		h "|event|10:30:00|dave||198.51.100.40|ConsoleLogin|Success mfa=No|" VIA_CLP,                            \
+		h "|event|10:31:00|dave|ASIAQXEXAMPLEDAVECS1|198.51.100.40|ListUsers||" VIA_CLP,                         \
+		h "|event|10:35:00|erin||198.51.100.41|ConsoleLogin|Success mfa=No|" VIA_ULP,                            \
+		h                                                                                                        \
+		"|event|10:40:00|ec2-app-role/i-0feed1234abcd5678|ASIAQXEXAMPLEEC2RL01|10.0.7.21|ListSecrets||" VIA_RUN, \
+		h "|event|10:41:00|ec2-app-role/i-0feed1234abcd5678|ASIAQXEXAMPLEEC2RL01|10.0.7.21|GetSecretValue|"      \
+		  "prod/db/master|" VIA_RUN,                                                                             \
+		h                                                                                                        \
+		"|flows|10:45:00|i-0feed1234abcd5678 eni-0feed1234abcd5678||198.51.100.99|flows out|out to "             \
+		"198.51.100.99 tcp/443 ACCEPT: 2 flows, 950.0 kB sent, 21.0 kB received, until 2024-05-07T10:46:00Z|" VIA_RUN
 
 static const char *const from_key[] = {
 	"0|event|10:00:00|carol|" CAROL "|203.0.113.10|GetCallerIdentity||start",
@@ -307,8 +313,7 @@ static const char *const depth1[] = {
 	"|finding on event 93fbfd75-c09b-49c7-ba94-29f1fc111e82",
 	"1|event|10:06:30|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|CreateAccessKey|user=mallory key="
 	"AKIAQXEXAMPLEMALORY1|same IP 203.0.113.10",
-	"1|finding|10:06:30|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|ct_iam_access_key_other_user|"
-	F_OTHER_KEY
+	"1|finding|10:06:30|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|ct_iam_access_key_other_user|" F_OTHER_KEY
 	"|finding on event 6270e4a1-98e1-4ef3-8aed-3c10aecaaef2",
 	"1|event|10:07:00|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|CreateLoginProfile|user=dave|same IP "
 	"203.0.113.10",
@@ -487,20 +492,20 @@ static void test_from_ip(struct ct_index *idx, const struct ct_apiset *abused)
 		"arn:aws:iam::111122223333:role/admin-ops session=carol2 -> ASIAQXEXAMPLEADMIN01|start",
 		"0|event|10:06:00|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|CreateUser|user=mallory|"
 		"start",
-		"0|finding|10:06:00|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|ct_iam_user_created_with_key|"
-		F_USER_KEY "|finding on event 93fbfd75-c09b-49c7-ba94-29f1fc111e82",
+		"0|finding|10:06:00|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|ct_iam_user_created_with_key|" F_USER_KEY
+		"|finding on event 93fbfd75-c09b-49c7-ba94-29f1fc111e82",
 		"0|event|10:06:30|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|CreateAccessKey|user=mallory key="
 		"AKIAQXEXAMPLEMALORY1|start",
-		"0|finding|10:06:30|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|ct_iam_access_key_other_user|"
-		F_OTHER_KEY "|finding on event 6270e4a1-98e1-4ef3-8aed-3c10aecaaef2",
+		"0|finding|10:06:30|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|ct_iam_access_key_other_user|" F_OTHER_KEY
+		"|finding on event 6270e4a1-98e1-4ef3-8aed-3c10aecaaef2",
 		"0|event|10:07:00|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|CreateLoginProfile|user=dave|"
 		"start",
-		"0|finding|10:07:00|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|ct_iam_login_profile_other_user|"
-		F_DAVE "|finding on event ea20957a-3673-45d9-894b-09c955108bfd",
+		"0|finding|10:07:00|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|ct_iam_login_profile_other_user|" F_DAVE
+		"|finding on event ea20957a-3673-45d9-894b-09c955108bfd",
 		"0|event|10:07:30|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|UpdateLoginProfile|user=erin|"
 		"start",
-		"0|finding|10:07:30|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|ct_iam_login_profile_other_user|"
-		F_ERIN "|finding on event 8911ea65-1d04-42b2-8df9-0bd8dab6ed88",
+		"0|finding|10:07:30|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|ct_iam_login_profile_other_user|" F_ERIN
+		"|finding on event 8911ea65-1d04-42b2-8df9-0bd8dab6ed88",
 		"0|event|10:08:00|admin-ops/carol2|ASIAQXEXAMPLEADMIN01|203.0.113.10|RunInstances|i-0feed1234abcd5678 "
 		"ami-0a1b2c3d4e5f60789 t3.medium eni-0feed1234abcd5678 10.0.7.21|start",
 		/* the address's own flows: seen from it, the SSH session goes out */
@@ -552,8 +557,11 @@ static void test_from_ip(struct ct_index *idx, const struct ct_apiset *abused)
 	CHECK_INT(ct_trace_rows(t), 0);
 	ct_trace_free(t);
 	/* not an address */
-	struct ct_trace_opts o = {.from = CT_TRACE_FROM_IP, .value = "203.0.113", .depth = 6,
-				  .since_ms = INT64_MIN, .until_ms = INT64_MAX};
+	struct ct_trace_opts o = {.from = CT_TRACE_FROM_IP,
+				  .value = "203.0.113",
+				  .depth = 6,
+				  .since_ms = INT64_MIN,
+				  .until_ms = INT64_MAX};
 	struct ct_err err = {0};
 	t = NULL;
 	CHECK_INT(ct_trace_run(idx, &o, &t, &err), -1);
@@ -587,8 +595,8 @@ static void test_from_event(struct ct_index *idx, const struct ct_apiset *abused
 	/* carol's GetFederationToken: the event says "start", the key's
 	 * other calls say where the key came from */
 	static const char *const gft[] = {
-		"0|event|10:00:00|carol|" CAROL "|203.0.113.10|GetCallerIdentity||start: the access key of event "
-		EV_GFT,
+		"0|event|10:00:00|carol|" CAROL
+		"|203.0.113.10|GetCallerIdentity||start: the access key of event " EV_GFT,
 		"0|event|10:01:00|carol|" CAROL "|203.0.113.10|GetSessionToken|-> ASIAQXEXAMPLEGSTOK01|"
 		"start: the access key of event " EV_GFT,
 		"0|event|10:02:00|carol|" CAROL "|203.0.113.10|GetFederationToken|name=carol-fed -> "
@@ -619,8 +627,11 @@ static void test_from_event(struct ct_index *idx, const struct ct_apiset *abused
 	}
 	ct_trace_free(t);
 	/* an id the index does not hold */
-	struct ct_trace_opts o = {.from = CT_TRACE_FROM_EVENT, .value = "00000000-0000-4000-8000-000000000000",
-				  .depth = 6, .since_ms = INT64_MIN, .until_ms = INT64_MAX};
+	struct ct_trace_opts o = {.from = CT_TRACE_FROM_EVENT,
+				  .value = "00000000-0000-4000-8000-000000000000",
+				  .depth = 6,
+				  .since_ms = INT64_MIN,
+				  .until_ms = INT64_MAX};
 	struct ct_err err = {0};
 	t = NULL;
 	CHECK_INT(ct_trace_run(idx, &o, &t, &err), -1);
@@ -645,7 +656,7 @@ static void test_apiset(void)
 				   "\n"
 				   "\t# only a comment\n"
 				   "s3:GetObject\n"
-				   "GetSecretValue\n" /* twice is once */
+				   "GetSecretValue\n"       /* twice is once */
 				   "Describe-Instances.v2"; /* no newline at the end */
 	struct ct_apiset *s = NULL;
 	struct ct_err err = {0};
@@ -756,13 +767,13 @@ static bool has_line(const char *text, const char *line)
 	return false;
 }
 
-#define CHECK_LINE(text, line)                                                                    \
-	do {                                                                                      \
-		check_count++;                                                                    \
-		if (!(text) || !has_line((text), (line))) {                                       \
-			check_failures++;                                                         \
-			fprintf(stderr, "%s:%d: no line: %s\n", __FILE__, __LINE__, (line));      \
-		}                                                                                 \
+#define CHECK_LINE(text, line)                                                                                         \
+	do {                                                                                                           \
+		check_count++;                                                                                         \
+		if (!(text) || !has_line((text), (line))) {                                                            \
+			check_failures++;                                                                              \
+			fprintf(stderr, "%s:%d: no line: %s\n", __FILE__, __LINE__, (line));                           \
+		}                                                                                                      \
 	} while (0)
 
 static size_t count_lines(const char *text, const char *prefix)

@@ -52,9 +52,8 @@ static int on_row(void *ud, const struct ct_verify_row *r)
 		if (r->time_to)
 			ct_time_format(r->time_to, b);
 		printf("  %s %s %s\n      path=%s trail=%s %s..%s count=%llu\n      detail=%s\n",
-		       ct_verify_kind_name(r->kind), ct_verify_status_name(r->status),
-		       r->object ? r->object : "(null)", r->path ? r->path : "(null)",
-		       r->trail ? r->trail : "(null)", a, b, (unsigned long long)r->count,
+		       ct_verify_kind_name(r->kind), ct_verify_status_name(r->status), r->object ? r->object : "(null)",
+		       r->path ? r->path : "(null)", r->trail ? r->trail : "(null)", a, b, (unsigned long long)r->count,
 		       r->detail ? r->detail : "(null)");
 	}
 	if (g->n >= MAX_ROWS)
@@ -105,11 +104,9 @@ static int run(const char *name, bool sigs, struct got *g, struct ct_verify_summ
 	return ct_verify_exit(s);
 }
 
-
 /* Expected rows: "kind status file-name-of-object" ("-" for none). */
-#define DG(st, hh) \
-	"digest " st " 111122223333_CloudTrail-Digest_us-east-1_main_us-east-1_20240301T" hh "0131Z.json.gz"
-#define LG(st, hhmm, h, k) \
+#define DG(st, hh) "digest " st " 111122223333_CloudTrail-Digest_us-east-1_main_us-east-1_20240301T" hh "0131Z.json.gz"
+#define LG(st, hhmm, h, k)                                                                                             \
 	"log " st " 111122223333_CloudTrail_us-east-1_20240301T" hhmm "Z_FxH" h "L" k "abcdefghi.json.gz"
 
 static void expect_rows(const char *what, const struct got *g, const char *const *exp)
@@ -138,10 +135,8 @@ static void expect_sum(const char *what, const struct ct_verify_summary *s, cons
 	char buf[256];
 	snprintf(buf, sizeof(buf), "d %llu/%llu/%llu/%llu/%llu/%llu/%llu l %llu/%llu/%llu/%llu/%llu g %llu f %llu",
 		 (unsigned long long)s->digests_valid, (unsigned long long)s->digests_changed,
-		 (unsigned long long)s->digests_missing,
-		 (unsigned long long)s->digests_signature_invalid,
-		 (unsigned long long)s->digests_key_unknown,
-		 (unsigned long long)s->digests_no_signature,
+		 (unsigned long long)s->digests_missing, (unsigned long long)s->digests_signature_invalid,
+		 (unsigned long long)s->digests_key_unknown, (unsigned long long)s->digests_no_signature,
 		 (unsigned long long)s->digests_unverified, (unsigned long long)s->logs_valid,
 		 (unsigned long long)s->logs_changed, (unsigned long long)s->logs_missing,
 		 (unsigned long long)s->logs_unlisted, (unsigned long long)s->logs_unverified,
@@ -153,8 +148,7 @@ static void expect_sum(const char *what, const struct ct_verify_summary *s, cons
 	}
 }
 
-static void check_case(const char *name, bool sigs, const char *const *rows, const char *sum,
-		       int exit_status)
+static void check_case(const char *name, bool sigs, const char *const *rows, const char *sum, int exit_status)
 {
 	struct got g;
 	struct ct_verify_summary s;
@@ -340,12 +334,9 @@ static void fixtures(void)
 	/* the newest digest edited (its log file removed from it and deleted):
 	 * only its signature from S3 metadata can tell */
 	static const char *const edited_newest[] = {
-		DG("valid", "01"),
-		LG("valid", "0005", "00", "0"),
-		DG("valid", "02"),
-		LG("valid", "0105", "01", "0"),
-		DG("no_signature", "03"),
-		NULL,
+		DG("valid", "01"),        LG("valid", "0005", "00", "0"),
+		DG("valid", "02"),        LG("valid", "0105", "01", "0"),
+		DG("no_signature", "03"), NULL,
 	};
 	check_case("edited-newest", false, edited_newest, "d 2/0/0/0/0/1/0 l 2/0/0/0/0 g 0 f 0", 0);
 	static const char *const edited_newest_sigs[] = {
@@ -539,9 +530,8 @@ static void copy_case(const char *name, const char *dst, bool flat)
 #define REL "AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/01/"
 #define RELD "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/03/01/"
 
-static int run_dir(const char *d, const char *keys, const char *sigs, struct got *g,
-		   struct ct_verify_summary *s, int64_t since, int64_t until,
-		   int (*more)(struct ct_verify *v))
+static int run_dir(const char *d, const char *keys, const char *sigs, struct got *g, struct ct_verify_summary *s,
+		   int64_t since, int64_t until, int (*more)(struct ct_verify *v))
 {
 	struct ct_err err = {0};
 	struct ct_verify *v = NULL;
@@ -573,9 +563,11 @@ static void edge_cases(void)
 	/* a log file that is not gzip any more, a digest cut short */
 	snprintf(d, sizeof(d), "%s/broken", scratch);
 	copy_case("valid-rotation", d, false);
-	snprintf(p, sizeof(p), "%s/" REL "111122223333_CloudTrail_us-east-1_20240301T0005Z_FxH00L0abcdefghi.json.gz", d);
+	snprintf(p, sizeof(p), "%s/" REL "111122223333_CloudTrail_us-east-1_20240301T0005Z_FxH00L0abcdefghi.json.gz",
+		 d);
 	write_bytes(p, "\x1f\x8b\x08\x00garbage", 11);
-	snprintf(p, sizeof(p), "%s/" RELD "111122223333_CloudTrail-Digest_us-east-1_main_us-east-1_20240301T020131Z.json.gz", d);
+	snprintf(p, sizeof(p),
+		 "%s/" RELD "111122223333_CloudTrail-Digest_us-east-1_main_us-east-1_20240301T020131Z.json.gz", d);
 	size_t n;
 	char *b = read_bytes(p, &n);
 	CHECK(b != NULL);
@@ -583,8 +575,10 @@ static void edge_cases(void)
 		write_bytes(p, b, n / 2);
 	free(b);
 	/* an Insights log file in a covered hour: unverified, never unlisted */
-	snprintf(p, sizeof(p), "%s/AWSLogs/111122223333/CloudTrail-Insight/us-east-1/2024/03/01/"
-		 "111122223333_CloudTrail-Insight_us-east-1_20240301T0240Z_InsightH02abcdef.json.gz", d);
+	snprintf(p, sizeof(p),
+		 "%s/AWSLogs/111122223333/CloudTrail-Insight/us-east-1/2024/03/01/"
+		 "111122223333_CloudTrail-Insight_us-east-1_20240301T0240Z_InsightH02abcdef.json.gz",
+		 d);
 	mkdir_p(p);
 	write_bytes(p, "{\"Records\":[]}", 14);
 	static const char *const broken[] = {
@@ -658,13 +652,12 @@ static int add_known(struct ct_verify *v)
 {
 	struct ct_err err = {0};
 	int rc = 0;
-	rc |= ct_verify_add_known_log(v,
-				      "cloudtrail/" REL "111122223333_CloudTrail_us-east-1_20240301T0005Z_FxH00L0abcdefghi.json.gz",
-				      NULL, known_ok, &err);
-	rc |= ct_verify_add_known_log(v,
-				      REL "111122223333_CloudTrail_us-east-1_20240301T0025Z_FxH00L1abcdefghi.json.gz",
-				      "/elsewhere/x.json.gz",
-				      "0000000000000000000000000000000000000000000000000000000000000000", &err);
+	rc |= ct_verify_add_known_log(
+		v, "cloudtrail/" REL "111122223333_CloudTrail_us-east-1_20240301T0005Z_FxH00L0abcdefghi.json.gz", NULL,
+		known_ok, &err);
+	rc |= ct_verify_add_known_log(
+		v, REL "111122223333_CloudTrail_us-east-1_20240301T0025Z_FxH00L1abcdefghi.json.gz",
+		"/elsewhere/x.json.gz", "0000000000000000000000000000000000000000000000000000000000000000", &err);
 	rc |= ct_verify_add_known_log(v, "not-a-cloudtrail-key.json", NULL, known_ok, &err) < 0 ? 0 : 1;
 	return rc;
 }
@@ -679,7 +672,10 @@ static void known_logs(void)
 	/* just the hour-0 and hour-1 digests */
 	for (int h = 1; h <= 2; h++) {
 		char src[512], dst[512];
-		snprintf(src, sizeof(src), "%s/valid-rotation/" RELD "111122223333_CloudTrail-Digest_us-east-1_main_us-east-1_20240301T0%d0131Z.json.gz", dir, h);
+		snprintf(src, sizeof(src),
+			 "%s/valid-rotation/" RELD
+			 "111122223333_CloudTrail-Digest_us-east-1_main_us-east-1_20240301T0%d0131Z.json.gz",
+			 dir, h);
 		snprintf(dst, sizeof(dst), "%s/%d.json.gz", d, h);
 		size_t n;
 		char *b = read_bytes(src, &n);
@@ -688,7 +684,9 @@ static void known_logs(void)
 			write_bytes(dst, b, n);
 		free(b);
 	}
-	snprintf(p, sizeof(p), "%s/valid-rotation/" REL "111122223333_CloudTrail_us-east-1_20240301T0005Z_FxH00L0abcdefghi.json.gz", dir);
+	snprintf(p, sizeof(p),
+		 "%s/valid-rotation/" REL "111122223333_CloudTrail_us-east-1_20240301T0005Z_FxH00L0abcdefghi.json.gz",
+		 dir);
 	struct ct_digest_ctx *c = NULL;
 	struct ct_file_digest fd;
 	struct ct_err err = {0};
@@ -699,12 +697,8 @@ static void known_logs(void)
 	struct got g;
 	struct ct_verify_summary s;
 	static const char *const known[] = {
-		DG("valid", "01"),
-		LG("valid", "0005", "00", "0"),
-		LG("changed", "0025", "00", "1"),
-		DG("valid", "02"),
-		LG("missing", "0105", "01", "0"),
-		NULL,
+		DG("valid", "01"), LG("valid", "0005", "00", "0"),   LG("changed", "0025", "00", "1"),
+		DG("valid", "02"), LG("missing", "0105", "01", "0"), NULL,
 	};
 	int rc = run_dir(d, keys, sigs, &g, &s, 0, 0, add_known);
 	expect_rows("known logs", &g, known);
@@ -843,8 +837,7 @@ int main(int argc, char **argv)
 	struct stat st;
 	dir = argc > 1 ? argv[1] : getenv("CT_INTEGRITY_DIR");
 	if (!dir)
-		dir = stat("testdata/integrity", &st) == 0 ? "testdata/integrity"
-							    : "../testdata/integrity";
+		dir = stat("testdata/integrity", &st) == 0 ? "testdata/integrity" : "../testdata/integrity";
 	dump = getenv("CT_VERIFY_DUMP") != NULL;
 	snprintf(scratch, sizeof(scratch), "/tmp/test-verify-XXXXXX");
 	if (!mkdtemp(scratch)) {

@@ -18,7 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int rf = ct_json_skip(&fin, 0);
 		size_t cut = (((size_t)data[size - 1] << 8) | data[0]) % (size + 1);
 		if (p + cut > start) {
-			struct ct_json_scan part = {.p = start, .end = p + cut, .final = false, .max_depth = CT_JSON_MAX_DEPTH};
+			struct ct_json_scan part = {
+				.p = start, .end = p + cut, .final = false, .max_depth = CT_JSON_MAX_DEPTH};
 			int rp = ct_json_skip(&part, 0);
 			if (rp == CT_JSON_OK)
 				FUZZ_CHECK(rf == CT_JSON_OK && part.p == fin.p);

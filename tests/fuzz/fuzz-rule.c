@@ -5,8 +5,9 @@
 
 static void touch_rule(const struct ct_rule *r)
 {
-	const char *const s[] = {r->id, r->title, r->tactics, r->techniques, r->description,
-				 r->false_positives, r->references, r->tags, r->allowlist, r->path};
+	const char *const s[] = {
+		r->id,         r->title, r->tactics,   r->techniques, r->description, r->false_positives,
+		r->references, r->tags,  r->allowlist, r->path};
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
 		fuzz_touch_str(s[i]);
 	for (size_t i = 0; i < r->nparams; i++) {

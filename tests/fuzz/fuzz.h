@@ -36,12 +36,12 @@ static inline void fuzz_touch_str(const char *s)
 }
 
 /* Stops with a message: libFuzzer records the input as a crash. */
-#define FUZZ_CHECK(cond)                                                                       \
-	do {                                                                                   \
-		if (!(cond)) {                                                                 \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-			abort();                                                               \
-		}                                                                              \
+#define FUZZ_CHECK(cond)                                                                                               \
+	do {                                                                                                           \
+		if (!(cond)) {                                                                                         \
+			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond);                   \
+			abort();                                                                                       \
+		}                                                                                                      \
 	} while (0)
 
 /* A diagnostic callback that reads what it is given. */
