@@ -722,6 +722,39 @@ static bool looks_binary(const char *p, size_t n)
 	return ctl > n / 16;
 }
 
+/* The error for a file that may hold logs in a form ctscan does not read
+ * (gz: it was inside gzip), with the command that unpacks it. */
+static void foreign_msg(enum ct_input_foreign f, bool gz, char *out, size_t n)
+{
+	static const struct {
+		const char *what, *how;
+		bool archive;
+	} t[] = {
+		[CT_FOREIGN_ZIP] = {"a zip archive", "unzip", true},
+		[CT_FOREIGN_7Z] = {"a 7-Zip archive", "7z x", true},
+		[CT_FOREIGN_RAR] = {"a RAR archive", "unrar x", true},
+		[CT_FOREIGN_TAR] = {"a tar archive", "tar xf", true},
+		[CT_FOREIGN_BZIP2] = {"bzip2-compressed", "bzip2 -dk", false},
+		[CT_FOREIGN_XZ] = {"xz-compressed", "xz -dk", false},
+		[CT_FOREIGN_ZSTD] = {"zstd-compressed", "zstd -d", false},
+		[CT_FOREIGN_LZ4] = {"lz4-compressed", "lz4 -d", false},
+	};
+	if (f == CT_FOREIGN_PARQUET || (size_t)f >= CT_ARRAY_SIZE(t) || !t[f].what) {
+		snprintf(out, n,
+			 "Parquet file (VPC Flow Logs in Parquet delivery?): not supported; deliver or export "
+			 "the flow logs as text");
+		return;
+	}
+	const char *how = f == CT_FOREIGN_TAR && gz ? "tar xzf" : t[f].how;
+	const char *first = f == CT_FOREIGN_TAR || !gz ? "" : "gunzip, then ";
+	if (t[f].archive)
+		snprintf(out, n, "%s%s: ctscan does not open archives; extract it (%s%s) and ingest what it holds",
+			 t[f].what, gz ? " inside gzip" : "", first, how);
+	else
+		snprintf(out, n, "%s%s: ctscan reads gzip only; decompress it (%s%s) and ingest the result", t[f].what,
+			 gz ? " inside gzip" : "", first, how);
+}
+
 static int read_file(struct producer *p, size_t index)
 {
 	struct ingest *ing = p->ing;
@@ -757,9 +790,7 @@ static int read_file(struct producer *p, size_t index)
 	if (ct_input_is_parquet(in)) {
 		fi.action = FA_FAILED;
 		fi.kind = "vpcflow";
-		snprintf(
-			fi.msg, sizeof(fi.msg),
-			"Parquet file (VPC Flow Logs in Parquet delivery?): not supported; deliver or export the flow logs as text");
+		foreign_msg(CT_FOREIGN_PARQUET, false, fi.msg, sizeof(fi.msg));
 		fi.msg_is_error = true;
 		ct_input_free(in);
 		return begin_file(p, &fi) ? end_file(p, &fi) : -1;
@@ -810,6 +841,16 @@ static int read_file(struct producer *p, size_t index)
 		fi.action = FA_FAILED;
 		fi.result = CT_RD_BROKEN;
 		snprintf(fi.msg, sizeof(fi.msg), "%s", rb.err.msg);
+		fi.msg_is_error = true;
+		goto done;
+	}
+	/* an archive, or a compression other than gzip: it may hold logs, so
+	 * an error that names the way in, never a skip (a tar archive inside
+	 * gzip shows only in the content) */
+	enum ct_input_foreign foreign = json || flow ? CT_FOREIGN_NONE : ct_input_sniff_foreign(rb.data, rb.len);
+	if (foreign != CT_FOREIGN_NONE) {
+		fi.action = FA_FAILED;
+		foreign_msg(foreign, fi.gz, fi.msg, sizeof(fi.msg));
 		fi.msg_is_error = true;
 		goto done;
 	}

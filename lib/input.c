@@ -279,6 +279,38 @@ bool ct_input_is_parquet(const struct ct_input *in)
 	return in->parquet;
 }
 
+enum ct_input_foreign ct_input_sniff_foreign(const void *data, size_t n)
+{
+	static const struct {
+		enum ct_input_foreign kind;
+		const char *magic;
+		size_t len;
+	} magics[] = {
+		{CT_FOREIGN_PARQUET, "PAR1", 4},          /* Parquet */
+		{CT_FOREIGN_ZIP, "PK\x03\x04", 4},        /* a file's header */
+		{CT_FOREIGN_ZIP, "PK\x05\x06", 4},        /* an empty zip */
+		{CT_FOREIGN_ZIP, "PK\x07\x08", 4},        /* spanned */
+		{CT_FOREIGN_7Z, "7z\xBC\xAF\x27\x1C", 6}, /* 7-Zip */
+		{CT_FOREIGN_RAR, "Rar!\x1A\x07", 6},      /* RAR 4 and 5 */
+		{CT_FOREIGN_XZ, "\xFD\x37zXZ\0", 6},      /* xz */
+		{CT_FOREIGN_ZSTD, "\x28\xB5\x2F\xFD", 4}, /* zstd frame */
+		{CT_FOREIGN_LZ4, "\x04\x22\x4D\x18", 4},  /* lz4 frame */
+	};
+	const unsigned char *p = data;
+	for (size_t i = 0; i < CT_ARRAY_SIZE(magics); i++)
+		if (n >= magics[i].len && memcmp(p, magics[i].magic, magics[i].len) == 0)
+			return magics[i].kind;
+	/* "BZh", the block size, then a block's or the end's magic: text
+	 * may begin with "BZh9" */
+	if (n >= 10 && memcmp(p, "BZh", 3) == 0 && p[3] >= '1' && p[3] <= '9' &&
+	    (memcmp(p + 4, "1AY&SY", 6) == 0 || memcmp(p + 4, "\x17\x72\x45\x38\x50\x90", 6) == 0))
+		return CT_FOREIGN_BZIP2;
+	/* POSIX ("ustar\0") and GNU ("ustar ") headers */
+	if (n >= 263 && memcmp(p + 257, "ustar", 5) == 0 && (p[262] == 0 || p[262] == ' '))
+		return CT_FOREIGN_TAR;
+	return CT_FOREIGN_NONE;
+}
+
 uint64_t ct_input_raw_consumed(const struct ct_input *in)
 {
 	return in->raw_consumed;

@@ -32,6 +32,25 @@ int ct_input_rewind(struct ct_input *in, struct ct_err *err);
 bool ct_input_is_gzip(const struct ct_input *in);
 bool ct_input_is_parquet(const struct ct_input *in);
 
+/* Formats that may hold logs but that ctscan does not read, known by
+ * their magic bytes. */
+enum ct_input_foreign {
+	CT_FOREIGN_NONE,
+	CT_FOREIGN_PARQUET,
+	CT_FOREIGN_ZIP,
+	CT_FOREIGN_7Z,
+	CT_FOREIGN_RAR,
+	CT_FOREIGN_TAR,
+	CT_FOREIGN_BZIP2,
+	CT_FOREIGN_XZ,
+	CT_FOREIGN_ZSTD,
+	CT_FOREIGN_LZ4,
+};
+
+/* Which of them the n bytes at p begin (a tar archive: its first header,
+ * 512 bytes). */
+enum ct_input_foreign ct_input_sniff_foreign(const void *p, size_t n);
+
 /* Reads up to cap bytes of content (inflated when gzip).  Returns the
  * count, 0 at the end, -1 on error (truncated or corrupt gzip, a limit,
  * I/O) with err filled. */

@@ -65,3 +65,34 @@ $ mkdir -p loop/a && cp "$TESTDATA/cloudtrail/array.json" loop/a/ && ln -s .. lo
 ! ctscan: warning: loop/a/up: directory already visited (a symbolic link loop or a second link): skipped
 !~ ingest: 1 files (1 read, 0 skipped, 0 already in the index), 2 events added, 0 flows added, 0 duplicates, 0 records rejected, 0 files with errors, * s
 
+# archives and compressions other than gzip may hold logs: each is an
+# error naming the command that unpacks it (never a skip that would hide
+# the evidence in it), no sources row, and the logs beside them ingest
+$ mkdir arch && cp "$TESTDATA/cloudtrail/records.json" arch/zz-good.json && tar cf arch/logs.tar -C "$TESTDATA/cloudtrail" records.json && tar czf arch/logs.tgz -C "$TESTDATA/cloudtrail" records.json && printf 'PK\003\004\024\000\000\000' >arch/logs.zip && printf 'PK\005\006\000\000\000\000' >arch/empty.zip && printf '7z\274\257\047\034\000\004' >arch/logs.7z && printf 'Rar!\032\007\001\000' >arch/logs.rar && printf 'BZh91AY&SY\000\000' >arch/a.json.bz2 && printf '\375''7zXZ\000\000\004' >arch/a.json.xz && printf '\050\265\057\375\044\000' >arch/a.json.zst && printf '\004\042\115\030\144\100' >arch/a.json.lz4 && printf 'PK\003\004\024\000\000\000' | gzip -c >arch/logs.zip.gz && printf 'BZh9 is not bzip2: a line of text\n' >arch/notes.txt
+
+$ ctscan ingest -d arch.db arch
+? 3
+! ctscan: arch/a.json.bz2: bzip2-compressed: ctscan reads gzip only; decompress it (bzip2 -dk) and ingest the result
+! ctscan: arch/a.json.lz4: lz4-compressed: ctscan reads gzip only; decompress it (lz4 -d) and ingest the result
+! ctscan: arch/a.json.xz: xz-compressed: ctscan reads gzip only; decompress it (xz -dk) and ingest the result
+! ctscan: arch/a.json.zst: zstd-compressed: ctscan reads gzip only; decompress it (zstd -d) and ingest the result
+! ctscan: arch/empty.zip: a zip archive: ctscan does not open archives; extract it (unzip) and ingest what it holds
+! ctscan: arch/logs.7z: a 7-Zip archive: ctscan does not open archives; extract it (7z x) and ingest what it holds
+! ctscan: arch/logs.rar: a RAR archive: ctscan does not open archives; extract it (unrar x) and ingest what it holds
+! ctscan: arch/logs.tar: a tar archive: ctscan does not open archives; extract it (tar xf) and ingest what it holds
+! ctscan: arch/logs.tgz: a tar archive inside gzip: ctscan does not open archives; extract it (tar xzf) and ingest what it holds
+! ctscan: arch/logs.zip: a zip archive: ctscan does not open archives; extract it (unzip) and ingest what it holds
+! ctscan: arch/logs.zip.gz: a zip archive inside gzip: ctscan does not open archives; extract it (gunzip, then unzip) and ingest what it holds
+! ctscan: warning: arch/notes.txt: not a CloudTrail or VPC flow log: skipped
+!~ ingest: 13 files (1 read, 1 skipped, 0 already in the index), 4 events added, 0 flows added, 0 duplicates, 0 records rejected, 11 files with errors, * s
+
+$ ctscan sql -d arch.db -o tsv "SELECT path, status FROM sources ORDER BY path"
+> path	status
+> arch/notes.txt	skipped
+> arch/zz-good.json	ok
+
+# a re-run says it all again: nothing of them was kept
+$ ctscan ingest -d arch.db arch/logs.tgz
+? 3
+! ctscan: arch/logs.tgz: a tar archive inside gzip: ctscan does not open archives; extract it (tar xzf) and ingest what it holds
+!~ ingest: 1 files (0 read, 0 skipped, 0 already in the index), 0 events added, 0 flows added, 0 duplicates, 0 records rejected, 1 files with errors, * s
