@@ -738,6 +738,7 @@ static void foreign_msg(enum ct_input_foreign f, bool gz, char *out, size_t n)
 		[CT_FOREIGN_XZ] = {"xz-compressed", "xz -dk", false},
 		[CT_FOREIGN_ZSTD] = {"zstd-compressed", "zstd -d", false},
 		[CT_FOREIGN_LZ4] = {"lz4-compressed", "lz4 -d", false},
+		[CT_FOREIGN_UTF16] = {"UTF-16 text", "iconv -f UTF-16 -t UTF-8", false},
 	};
 	if (f == CT_FOREIGN_PARQUET || (size_t)f >= CT_ARRAY_SIZE(t) || !t[f].what) {
 		snprintf(out, n,
@@ -747,7 +748,12 @@ static void foreign_msg(enum ct_input_foreign f, bool gz, char *out, size_t n)
 	}
 	const char *how = f == CT_FOREIGN_TAR && gz ? "tar xzf" : t[f].how;
 	const char *first = f == CT_FOREIGN_TAR || !gz ? "" : "gunzip, then ";
-	if (t[f].archive)
+	if (f == CT_FOREIGN_UTF16)
+		snprintf(out, n,
+			 "UTF-16 text%s (as Windows PowerShell's > writes it): ctscan reads UTF-8; convert it (%s%s) "
+			 "and ingest the result",
+			 gz ? " inside gzip" : "", first, t[f].how);
+	else if (t[f].archive)
 		snprintf(out, n, "%s%s: ctscan does not open archives; extract it (%s%s) and ingest what it holds",
 			 t[f].what, gz ? " inside gzip" : "", first, how);
 	else
@@ -802,7 +808,9 @@ static int read_file(struct producer *p, size_t index)
 	}
 	int rc = ct_rbuf_fill(&rb, 4096);
 	const char *q = ct_json_ws(rb.data, rb.data + rb.len);
-	bool json = q < rb.data + rb.len &&
+	/* a zero byte among the first two is UTF-16, not JSON to read: it is
+	 * named below */
+	bool json = q < rb.data + rb.len && !(rb.len >= 2 && (!rb.data[0] || !rb.data[1])) &&
 		    (*q == '{' || *q == '[' || (rb.len >= 3 && memcmp(rb.data, "\xEF\xBB\xBF", 3) == 0));
 	bool flow = false;
 	if (json) {

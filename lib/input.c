@@ -305,6 +305,11 @@ enum ct_input_foreign ct_input_sniff_foreign(const void *data, size_t n)
 	if (n >= 10 && memcmp(p, "BZh", 3) == 0 && p[3] >= '1' && p[3] <= '9' &&
 	    (memcmp(p + 4, "1AY&SY", 6) == 0 || memcmp(p + 4, "\x17\x72\x45\x38\x50\x90", 6) == 0))
 		return CT_FOREIGN_BZIP2;
+	/* UTF-16 (Windows PowerShell's > writes it): a byte order mark, or
+	 * JSON's first character with a zero byte beside it */
+	if (n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF) ||
+		       ((p[0] == '{' || p[0] == '[') && p[1] == 0) || (p[0] == 0 && (p[1] == '{' || p[1] == '['))))
+		return CT_FOREIGN_UTF16;
 	/* POSIX ("ustar\0") and GNU ("ustar ") headers */
 	if (n >= 263 && memcmp(p + 257, "ustar", 5) == 0 && (p[262] == 0 || p[262] == ' '))
 		return CT_FOREIGN_TAR;

@@ -96,3 +96,16 @@ $ ctscan ingest -d arch.db arch/logs.tgz
 ? 3
 ! ctscan: arch/logs.tgz: a tar archive inside gzip: ctscan does not open archives; extract it (tar xzf) and ingest what it holds
 !~ ingest: 1 files (0 read, 0 skipped, 0 already in the index), 0 events added, 0 flows added, 0 duplicates, 0 records rejected, 1 files with errors, * s
+
+# UTF-16 (what Windows PowerShell's > writes), with a byte order mark
+# either way or without one, is an error naming the conversion; the
+# converted file ingests
+$ mkdir u16 && printf '\377\376{\000"\000' >u16/le.json && printf '\376\377\000{\000"' >u16/be.json && printf '[\000{\000' >u16/nobom.json && printf '\377\376[\000]\000' | gzip -c >u16/le.json.gz
+
+$ ctscan ingest -d u16.db u16
+? 3
+! ctscan: u16/be.json: UTF-16 text (as Windows PowerShell's > writes it): ctscan reads UTF-8; convert it (iconv -f UTF-16 -t UTF-8) and ingest the result
+! ctscan: u16/le.json: UTF-16 text (as Windows PowerShell's > writes it): ctscan reads UTF-8; convert it (iconv -f UTF-16 -t UTF-8) and ingest the result
+! ctscan: u16/le.json.gz: UTF-16 text inside gzip (as Windows PowerShell's > writes it): ctscan reads UTF-8; convert it (gunzip, then iconv -f UTF-16 -t UTF-8) and ingest the result
+! ctscan: u16/nobom.json: UTF-16 text (as Windows PowerShell's > writes it): ctscan reads UTF-8; convert it (iconv -f UTF-16 -t UTF-8) and ingest the result
+!~ ingest: 4 files (0 read, 0 skipped, 0 already in the index), 0 events added, 0 flows added, 0 duplicates, 0 records rejected, 4 files with errors, * s
