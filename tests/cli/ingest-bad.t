@@ -100,7 +100,7 @@ $ ctscan ingest -d arch.db arch/logs.tgz
 # UTF-16 (what Windows PowerShell's > writes), with a byte order mark
 # either way or without one, is an error naming the conversion; the
 # converted file ingests
-$ mkdir u16 && printf '\377\376{\000"\000' >u16/le.json && printf '\376\377\000{\000"' >u16/be.json && printf '[\000{\000' >u16/nobom.json && printf '\377\376[\000]\000' | gzip -c >u16/le.json.gz
+$ mkdir u16 && iconv -f UTF-8 -t UTF-16 "$TESTDATA/cloudtrail/records.json" >u16/ps.json && printf '\377\376{\000"\000' >u16/le.json && printf '\376\377\000{\000"' >u16/be.json && printf '[\000{\000' >u16/nobom.json && printf '\377\376[\000]\000' | gzip -c >u16/le.json.gz
 
 $ ctscan ingest -d u16.db u16
 ? 3
@@ -108,4 +108,8 @@ $ ctscan ingest -d u16.db u16
 ! ctscan: u16/le.json: UTF-16 text (as Windows PowerShell's > writes it): ctscan reads UTF-8; convert it (iconv -f UTF-16 -t UTF-8) and ingest the result
 ! ctscan: u16/le.json.gz: UTF-16 text inside gzip (as Windows PowerShell's > writes it): ctscan reads UTF-8; convert it (gunzip, then iconv -f UTF-16 -t UTF-8) and ingest the result
 ! ctscan: u16/nobom.json: UTF-16 text (as Windows PowerShell's > writes it): ctscan reads UTF-8; convert it (iconv -f UTF-16 -t UTF-8) and ingest the result
-!~ ingest: 4 files (0 read, 0 skipped, 0 already in the index), 0 events added, 0 flows added, 0 duplicates, 0 records rejected, 4 files with errors, * s
+! ctscan: u16/ps.json: UTF-16 text (as Windows PowerShell's > writes it): ctscan reads UTF-8; convert it (iconv -f UTF-16 -t UTF-8) and ingest the result
+!~ ingest: 5 files (0 read, 0 skipped, 0 already in the index), 0 events added, 0 flows added, 0 duplicates, 0 records rejected, 5 files with errors, * s
+
+$ iconv -f UTF-16 -t UTF-8 u16/ps.json >ps.utf8.json && ctscan ingest -d u16.db ps.utf8.json
+!~ ingest: 1 files (1 read, 0 skipped, 0 already in the index), 4 events added, 0 flows added, 0 duplicates, 0 records rejected, 0 files with errors, * s
