@@ -856,6 +856,13 @@ static int read_file(struct producer *p, size_t index)
 	 * an error that names the way in, never a skip (a tar archive inside
 	 * gzip shows only in the content) */
 	enum ct_input_foreign foreign = json || flow ? CT_FOREIGN_NONE : ct_input_sniff_foreign(rb.data, rb.len);
+	if (foreign == CT_FOREIGN_DOCUMENT) {
+		/* a .docx or a .jar beside the logs is plainly not one */
+		fi.action = FA_SKIP;
+		snprintf(fi.msg, sizeof(fi.msg),
+			 "a document or package in zip form (.docx, .xlsx, .odt, .jar...), not a log: skipped");
+		goto done;
+	}
 	if (foreign != CT_FOREIGN_NONE) {
 		fi.action = FA_FAILED;
 		foreign_msg(foreign, fi.gz, fi.msg, sizeof(fi.msg));

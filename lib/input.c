@@ -279,6 +279,28 @@ bool ct_input_is_parquet(const struct ct_input *in)
 	return in->parquet;
 }
 
+/* A zip whose first member (its local header at p) names an office
+ * document's or a package's parts: .docx, .xlsx, .pptx ([Content_Types].xml,
+ * _rels/ ...), OpenDocument and EPUB (mimetype), .jar and .apk
+ * (META-INF/). */
+static bool zip_is_document(const unsigned char *p, size_t n)
+{
+	static const char *const first[] = {
+		"[Content_Types].xml", "mimetype",           "_rels/", "docProps/", "word/", "xl/", "ppt/",
+		"META-INF/",           "AndroidManifest.xml"};
+	if (n < 30 || p[2] != 3 || p[3] != 4)
+		return false;
+	size_t len = (size_t)p[26] | (size_t)p[27] << 8;
+	if (len > n - 30)
+		len = n - 30;
+	for (size_t i = 0; i < CT_ARRAY_SIZE(first); i++) {
+		size_t k = strlen(first[i]);
+		if (len >= k && memcmp(p + 30, first[i], k) == 0 && (first[i][k - 1] == '/' || len == k))
+			return true;
+	}
+	return false;
+}
+
 enum ct_input_foreign ct_input_sniff_foreign(const void *data, size_t n)
 {
 	static const struct {
@@ -299,7 +321,8 @@ enum ct_input_foreign ct_input_sniff_foreign(const void *data, size_t n)
 	const unsigned char *p = data;
 	for (size_t i = 0; i < CT_ARRAY_SIZE(magics); i++)
 		if (n >= magics[i].len && memcmp(p, magics[i].magic, magics[i].len) == 0)
-			return magics[i].kind;
+			return magics[i].kind == CT_FOREIGN_ZIP && zip_is_document(p, n) ? CT_FOREIGN_DOCUMENT
+											 : magics[i].kind;
 	/* "BZh", the block size, then a block's or the end's magic: text
 	 * may begin with "BZh9" */
 	if (n >= 10 && memcmp(p, "BZh", 3) == 0 && p[3] >= '1' && p[3] <= '9' &&

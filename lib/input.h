@@ -45,7 +45,8 @@ enum ct_input_foreign {
 	CT_FOREIGN_XZ,
 	CT_FOREIGN_ZSTD,
 	CT_FOREIGN_LZ4,
-	CT_FOREIGN_UTF16, /* text, but not in UTF-8 */
+	CT_FOREIGN_UTF16,    /* text, but not in UTF-8 */
+	CT_FOREIGN_DOCUMENT, /* a zip that is an office document or a package: no logs */
 };
 
 /* Which of them the n bytes at p begin (a tar archive: its first header,

@@ -97,6 +97,20 @@ $ ctscan ingest -d arch.db arch/logs.tgz
 ! ctscan: arch/logs.tgz: a tar archive inside gzip: ctscan does not open archives; extract it (tar xzf) and ingest what it holds
 !~ ingest: 1 files (0 read, 0 skipped, 0 already in the index), 0 events added, 0 flows added, 0 duplicates, 0 records rejected, 1 files with errors, * s
 
+# but a zip that is an office document or a package (its first member
+# names their parts) is plainly not logs: a warning, like a README; a zip
+# whose first member is a log stays an error
+$ mkdir docs && printf 'PK\003\004\024\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\023\000\000\000[Content_Types].xml' >docs/report.xlsx && printf 'PK\003\004\024\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\010\000\000\000mimetype' >docs/notes.odt && printf 'PK\003\004\024\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\024\000\000\000META-INF/MANIFEST.MF' >docs/tool.jar && printf 'PK\003\004\024\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\011\000\000\000mimetypeX' >docs/other.zip && printf 'PK\003\004\024\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\050\000\000\000AWSLogs/111122223333/CloudTrail/a.json.gz' >docs/export.zip
+
+$ ctscan ingest -d docs.db docs
+? 3
+! ctscan: docs/export.zip: a zip archive: ctscan does not open archives; extract it (unzip) and ingest what it holds
+! ctscan: warning: docs/notes.odt: a document or package in zip form (.docx, .xlsx, .odt, .jar...), not a log: skipped
+! ctscan: docs/other.zip: a zip archive: ctscan does not open archives; extract it (unzip) and ingest what it holds
+! ctscan: warning: docs/report.xlsx: a document or package in zip form (.docx, .xlsx, .odt, .jar...), not a log: skipped
+! ctscan: warning: docs/tool.jar: a document or package in zip form (.docx, .xlsx, .odt, .jar...), not a log: skipped
+!~ ingest: 5 files (0 read, 3 skipped, 0 already in the index), 0 events added, 0 flows added, 0 duplicates, 0 records rejected, 2 files with errors, * s
+
 # UTF-16 (what Windows PowerShell's > writes), with a byte order mark
 # either way or without one, is an error naming the conversion; the
 # converted file ingests
