@@ -241,46 +241,35 @@ static void test_json(void)
 			fprintf(stderr, "  accepted: %s\n", bad[i]);
 	}
 	ct_buf_free(&out.b);
-	static const char *const good[] = {
-		"0",
-		"-0",
-		"-1.5E+10",
-		"1e-5",
-		"\"\"",
-		"[]",
-		"{}",
-		"[[[]]]",
-		"\"\\u0000\\ud83d\\ude00\\/\"",
-		"{\"a\":{\"b\":[{},[]]}}",
-		"\t\r\n 1 \n",
-		"\"日本\"",
-	};
-	static const char *const good_out[] = {
-		"0",
-		"-0",
-		"-1.5E+10",
-		"1e-5",
-		"\"\"",
-		"[]",
-		"{}",
-		"[[[]]]",
-		"\"\\u0000\\ud83d\\ude00\\/\"",
-		"{\"a\":{\"b\":[{},[]]}}",
-		"1",
-		"\"日本\"",
+	/* valid JSON, and what it is written as (NULL: as it is) */
+	static const struct {
+		const char *in, *out;
+	} good[] = {
+		{"0", NULL},
+		{"-0", NULL},
+		{"-1.5E+10", NULL},
+		{"1e-5", NULL},
+		{"\"\"", NULL},
+		{"[]", NULL},
+		{"{}", NULL},
+		{"[[[]]]", NULL},
+		{"\"\\u0000\\ud83d\\ude00\\/\"", NULL},
+		{"{\"a\":{\"b\":[{},[]]}}", NULL},
+		{"\t\r\n 1 \n", "1"},
+		{"\"日本\"", NULL},
 	};
 	for (size_t i = 0; i < CT_ARRAY_SIZE(good); i++) {
 		struct ct_out_spec sp = spec_for(CT_FMT_NDJSON, &out);
 		struct ct_err err;
 		const char *names[] = {"v"};
 		struct ct_out *o = ct_out_new(&sp, 1, names, &err);
-		struct ct_out_value v = ct_out_json(good[i]);
+		struct ct_out_value v = ct_out_json(good[i].in);
 		ct_buf_free(&out.b);
 		CHECK_INT(ct_out_row(o, &v, &err), 0);
 		CHECK_INT(ct_out_finish(o, &err), 0);
 		ct_out_free(o);
 		char want[256];
-		snprintf(want, sizeof(want), "{\"v\":%s}\n", good_out[i]);
+		snprintf(want, sizeof(want), "{\"v\":%s}\n", good[i].out ? good[i].out : good[i].in);
 		CHECK_STR(out.b.p, want);
 	}
 	ct_buf_free(&out.b);
