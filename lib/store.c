@@ -12,6 +12,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "bulkidx.h"
 #include "ct-config.h"
 #include "detail.h"
 #include "flowlog.h"
@@ -111,23 +112,34 @@ static const char schema_sql[] =
  * the rows are in (sorting once is about three times cheaper than keeping
  * them up to date row by row); meta 'indexes' = 'pending' marks the time
  * in between, so an interrupted load gets them on the next open. */
-static const char *const pivot_indexes[][3] = {
-	{"ev", "ev_event_id", "ev(eid)"},
-	{"ev", "ev_ts", "ev(ts)"},
-	{"ev", "ev_name", "ev(ename, ts)"},
-	{"ev", "ev_source", "ev(esrc)"},
-	{"ev", "ev_akey", "ev(akey, ts) WHERE akey IS NOT NULL"},
-	{"ev", "ev_iarn", "ev(iarn, ts) WHERE iarn IS NOT NULL"},
-	{"ev", "ev_ip", "ev(ip, ts) WHERE ip IS NOT NULL"},
-	{"ev", "ev_acct", "ev(acct)"},
-	{"ev", "ev_ecode", "ev(ecode, ts) WHERE ecode IS NOT NULL"},
-	{"flow_rows", "flow_start", "flow_rows(start)"},
-	{"flow_rows", "flow_srcaddr", "flow_rows(srcaddr, start)"},
-	{"flow_rows", "flow_dstaddr", "flow_rows(dstaddr, start)"},
-	{"flow_rows", "flow_dstport", "flow_rows(dstport, start)"},
-	{"flow_rows", "flow_interface", "flow_rows(interface_id, start)"},
-	{"flow_rows", "flow_action", "flow_rows(action, start)"},
+struct pivot_index {
+	const char *table, *name, *cols, *where; /* where: NULL, or the partial index's */
 };
+static const struct pivot_index pivot_indexes[] = {
+	{"ev", "ev_event_id", "eid", "eid IS NOT NULL"},
+	{"ev", "ev_ts", "ts", NULL},
+	{"ev", "ev_name", "ename, ts", NULL},
+	{"ev", "ev_source", "esrc", NULL},
+	{"ev", "ev_akey", "akey, ts", "akey IS NOT NULL"},
+	{"ev", "ev_iarn", "iarn, ts", "iarn IS NOT NULL"},
+	{"ev", "ev_ip", "ip, ts", "ip IS NOT NULL"},
+	{"ev", "ev_acct", "acct", "acct IS NOT NULL"},
+	{"ev", "ev_ecode", "ecode, ts", "ecode IS NOT NULL"},
+	{"flow_rows", "flow_start", "start", NULL},
+	{"flow_rows", "flow_srcaddr", "srcaddr, start", NULL},
+	{"flow_rows", "flow_dstaddr", "dstaddr, start", NULL},
+	{"flow_rows", "flow_dstport", "dstport, start", NULL},
+	{"flow_rows", "flow_interface", "interface_id, start", NULL},
+	{"flow_rows", "flow_action", "action, start", NULL},
+};
+
+/* CREATE INDEX [IF NOT EXISTS] for pivot index i */
+static void pivot_index_sql(struct ct_buf *b, size_t i, bool if_not_exists)
+{
+	const struct pivot_index *p = &pivot_indexes[i];
+	ct_buf_printf(b, "CREATE INDEX %s%s ON %s(%s)%s%s", if_not_exists ? "IF NOT EXISTS " : "", p->name, p->table,
+		      p->cols, p->where ? " WHERE " : "", p->where ? p->where : "");
+}
 
 /* The events view: dictionary columns joined, JSON columns taken from the
  * verbatim record.  %s is the record expression. */
@@ -566,8 +578,10 @@ static int create_schema(sqlite3 *db, const char *path, struct ct_err *err)
 		char *flows = flow_schema_sql();
 		ct_buf_printf(&b, "%s", flows);
 		free(flows);
-		for (size_t i = 0; i < CT_ARRAY_SIZE(pivot_indexes); i++)
-			ct_buf_printf(&b, "CREATE INDEX %s ON %s;\n", pivot_indexes[i][1], pivot_indexes[i][2]);
+		for (size_t i = 0; i < CT_ARRAY_SIZE(pivot_indexes); i++) {
+			pivot_index_sql(&b, i, false);
+			ct_buf_printf(&b, ";\n");
+		}
 		ct_buf_printf(&b,
 			      "CREATE VIEW events AS %s;\n"
 			      "INSERT INTO meta VALUES('created_by', 'ctscan %s');\n"
@@ -921,8 +935,8 @@ int ct_store_defer_indexes(sqlite3 *db, const char *table, const char *path, str
 	ct_buf_printf(&b, "BEGIN IMMEDIATE;\nINSERT OR REPLACE INTO meta VALUES('pending_indexes:%s', 'pending');\n",
 		      table);
 	for (size_t i = 0; i < CT_ARRAY_SIZE(pivot_indexes); i++)
-		if (strcmp(pivot_indexes[i][0], table) == 0)
-			ct_buf_printf(&b, "DROP INDEX IF EXISTS %s;\n", pivot_indexes[i][1]);
+		if (strcmp(pivot_indexes[i].table, table) == 0)
+			ct_buf_printf(&b, "DROP INDEX IF EXISTS %s;\n", pivot_indexes[i].name);
 	/* and the flow dedupe index: the writer dedupes a first load in memory */
 	if (strcmp(table, "flow_rows") == 0)
 		ct_buf_printf(&b, "DROP INDEX IF EXISTS flow_dkey;\n");
@@ -969,6 +983,7 @@ struct ct_checkpointer {
 	pthread_cond_t cv;
 	bool stop;
 	sqlite3 *db;
+	int sync_fd; /* the database file, for early writeback; -1 when none */
 };
 
 static void *checkpointer_main(void *arg)
@@ -977,7 +992,13 @@ static void *checkpointer_main(void *arg)
 	pthread_mutex_lock(&c->mu);
 	while (!c->stop) {
 		pthread_mutex_unlock(&c->mu);
-		sqlite3_wal_checkpoint_v2(c->db, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		int ckpt = 0;
+		sqlite3_wal_checkpoint_v2(c->db, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, &ckpt);
+		/* in a load without syncs, the pages copied start on their way
+		 * to the disk now, not at the final sync (which then waited
+		 * 0.23 s instead of 0.32 s on 1M events) */
+		if (c->sync_fd >= 0 && ckpt > 0)
+			sync_file_range(c->sync_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 		pthread_mutex_lock(&c->mu);
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
@@ -1018,9 +1039,12 @@ struct ct_checkpointer *ct_checkpointer_start(struct ct_index *idx)
 		free(c);
 		return NULL;
 	}
+	c->sync_fd = idx->unsynced ? open(file && *file ? file : idx->path, O_RDONLY | O_CLOEXEC) : -1;
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->cv, NULL);
 	if (pthread_create(&c->thread, NULL, checkpointer_main, c) != 0) {
+		if (c->sync_fd >= 0)
+			close(c->sync_fd);
 		pthread_mutex_destroy(&c->mu);
 		pthread_cond_destroy(&c->cv);
 		sqlite3_close_v2(c->db);
@@ -1039,6 +1063,8 @@ void ct_checkpointer_stop(struct ct_checkpointer *c)
 	pthread_cond_broadcast(&c->cv);
 	pthread_mutex_unlock(&c->mu);
 	pthread_join(c->thread, NULL);
+	if (c->sync_fd >= 0)
+		close(c->sync_fd);
 	pthread_mutex_destroy(&c->mu);
 	pthread_cond_destroy(&c->cv);
 	sqlite3_close_v2(c->db);
@@ -1055,6 +1081,35 @@ int ct_store_has_rows(sqlite3 *db, const char *table)
 	int r = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) != 0 : -1;
 	sqlite3_finalize(st);
 	return r;
+}
+
+static bool index_exists(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *st;
+	bool r = false;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		r = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+	}
+	return r;
+}
+
+/* the progress of the indexes built by bulkidx.h */
+struct bulk_progress {
+	ct_index_step_fn step;
+	void *ud;
+	unsigned done, total;
+};
+
+static void bulk_step(void *ud, size_t spec)
+{
+	(void)spec;
+	struct bulk_progress *bp = ud;
+	if (bp->step)
+		bp->step(bp->ud, bp->done, bp->total);
+	bp->done++;
 }
 
 int ct_store_build_indexes(sqlite3 *db, const char *path, ct_index_step_fn step, void *ud, struct ct_err *err)
@@ -1075,6 +1130,7 @@ int ct_store_build_indexes(sqlite3 *db, const char *path, ct_index_step_fn step,
 	 * may use a second thread: the flow indexes sort 0.7 s faster (of 5 s)
 	 * on 1M flows, and the event indexes take the same time either way */
 	struct {
+		int pivot; /* index in pivot_indexes, or -1: sql alone */
 		char sql[400];
 		bool shown; /* an index of a table with rows: step is told */
 	} job[CT_ARRAY_SIZE(pivot_indexes) + 2 * CT_ARRAY_SIZE(tables)];
@@ -1083,11 +1139,13 @@ int ct_store_build_indexes(sqlite3 *db, const char *path, ct_index_step_fn step,
 		/* the indexes of an empty table take no time: not counted */
 		bool rows = ct_store_has_rows(db, tables[k]) == 1;
 		for (size_t i = 0; i < CT_ARRAY_SIZE(pivot_indexes); i++)
-			if (strcmp(pivot_indexes[i][0], tables[k]) == 0) {
-				snprintf(
-					job[n].sql, sizeof(job[n].sql),
-					"PRAGMA threads = 2; BEGIN IMMEDIATE; CREATE INDEX IF NOT EXISTS %s ON %s; COMMIT;",
-					pivot_indexes[i][1], pivot_indexes[i][2]);
+			if (strcmp(pivot_indexes[i].table, tables[k]) == 0) {
+				struct ct_buf b = {0};
+				pivot_index_sql(&b, i, true);
+				snprintf(job[n].sql, sizeof(job[n].sql),
+					 "PRAGMA threads = 2; BEGIN IMMEDIATE; %s; COMMIT;", b.p ? b.p : "");
+				ct_buf_free(&b);
+				job[n].pivot = (int)i;
 				job[n++].shown = rows;
 			}
 		if (strcmp(tables[k], "flow_rows") == 0) {
@@ -1095,6 +1153,7 @@ int ct_store_build_indexes(sqlite3 *db, const char *path, ct_index_step_fn step,
 				job[n].sql, sizeof(job[n].sql), "%s",
 				"PRAGMA threads = 2; BEGIN IMMEDIATE; CREATE UNIQUE INDEX IF NOT EXISTS flow_dkey ON flow_rows(dkey);"
 				" COMMIT;");
+			job[n].pivot = -1;
 			job[n++].shown = rows;
 		}
 		/* and how many times they have been built so (for the tests) */
@@ -1103,15 +1162,42 @@ int ct_store_build_indexes(sqlite3 *db, const char *path, ct_index_step_fn step,
 			 " INSERT OR REPLACE INTO meta VALUES('index_builds:%.63s', 1 + ifnull((SELECT value FROM meta"
 			 " WHERE key = 'index_builds:%.63s'), 0)); COMMIT;",
 			 tables[k], tables[k], tables[k]);
+		job[n].pivot = -1;
 		job[n++].shown = false;
 	}
 	for (unsigned i = 0; i < n; i++)
 		total += job[i].shown;
+	/* first the indexes ctscan can sort itself (bulkidx.h), a table at a
+	 * time; then CREATE INDEX for the others, and the marks */
+	struct bulk_progress bp = {.step = step, .ud = ud, .total = total};
+	bool built[CT_ARRAY_SIZE(job)] = {false};
+	for (size_t k = 0; k < nt; k++) {
+		struct ct_bulk_spec spec[CT_ARRAY_SIZE(pivot_indexes)];
+		unsigned at[CT_ARRAY_SIZE(pivot_indexes)];
+		size_t ns = 0;
+		for (unsigned i = 0; i < n; i++) {
+			if (job[i].pivot < 0 || !job[i].shown ||
+			    strcmp(pivot_indexes[job[i].pivot].table, tables[k]) != 0)
+				continue;
+			const struct pivot_index *p = &pivot_indexes[job[i].pivot];
+			if (index_exists(db, p->name)) /* built in the load (eid_drop) */
+				continue;
+			spec[ns] = (struct ct_bulk_spec){.name = p->name, .cols = p->cols, .where = p->where};
+			at[ns++] = i;
+		}
+		bool ok[CT_ARRAY_SIZE(pivot_indexes)];
+		if (ct_bulk_build(db, tables[k], spec, ns, CT_BULK_MAX_BYTES, ok, bulk_step, &bp, path, err) < 0)
+			return -1;
+		for (size_t j = 0; j < ns; j++)
+			built[at[j]] = ok[j];
+	}
 	int rc = 0;
-	for (unsigned i = 0, done = 0; i < n && rc == 0; i++) {
+	for (unsigned i = 0; i < n && rc == 0; i++) {
+		if (built[i])
+			continue;
 		if (job[i].shown && step)
-			step(ud, done, total);
-		done += job[i].shown;
+			step(ud, bp.done, total);
+		bp.done += job[i].shown;
 		/* sorted through files with a small cache (exec_sorting, which
 		 * puts the writer's settings, threads among them, back after
 		 * each): sorted in memory on the main connection, a first load
@@ -2280,9 +2366,13 @@ static int eid_drop(struct ct_writer *w, struct ct_err *err)
 	if (s->indexed)
 		return 0;
 	s->indexed = true;
-	char sql[128];
-	snprintf(sql, sizeof(sql), "CREATE INDEX IF NOT EXISTS %s ON %s", pivot_indexes[0][1], pivot_indexes[0][2]);
-	return exec_sorting(w->db, sql, w->idx->path, err);
+	struct ct_buf sql = {0};
+	pivot_index_sql(&sql, 0, true);
+	if (!sql.p)
+		return ct_err_set(err, CT_E_NOMEM, w->idx->path, 0, "out of memory");
+	int rc = exec_sorting(w->db, sql.p, w->idx->path, err);
+	ct_buf_free(&sql);
+	return rc;
 }
 
 /* Records row id under tag. */

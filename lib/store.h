@@ -18,6 +18,10 @@
  * it saves goes to the ingest.  libdeflate still inflates them: 2.1 GB/s
  * against igzip's 1.6. */
 #define CT_BLOCK_LEVEL 2
+/* The memory for the keys of one index built from ctscan's own sort
+ * (bulkidx.h), twice that while sorting: 64 MiB holds 2.8M rows of two
+ * keys, 4.2M of one; a bigger table is indexed by SQLite's sorter. */
+#define CT_BULK_MAX_BYTES ((size_t)96 << 20)
 
 struct ct_index {
 	sqlite3 *db;
@@ -130,8 +134,10 @@ typedef void (*ct_index_step_fn)(void *ud, unsigned done, unsigned total);
 int ct_store_has_rows(sqlite3 *db, const char *table);
 int ct_store_build_indexes(sqlite3 *db, const char *path, ct_index_step_fn step, void *ud, struct ct_err *err);
 /* A thread with a connection of its own that copies the WAL into the
- * database (a passive checkpoint) every 50 ms until stopped; NULL when it
- * cannot start (nothing is lost: the writer's checkpoints do the work). */
+ * database (a passive checkpoint) every 50 ms until stopped, and in a load
+ * without syncs (ct_store_unsynced_begin) asks the kernel to start writing
+ * what it copied (sync_file_range); NULL when it cannot start (nothing is
+ * lost: the writer's checkpoints do the work). */
 struct ct_checkpointer;
 struct ct_checkpointer *ct_checkpointer_start(struct ct_index *idx);
 void ct_checkpointer_stop(struct ct_checkpointer *c);
