@@ -565,7 +565,7 @@ static void *reader_main(void *arg)
 }
 
 int ct_bulk_build(sqlite3 *db, const char *table, const struct ct_bulk_spec *spec, size_t n, size_t max_bytes,
-		  bool *built, ct_bulk_step_fn step, void *ud, const char *path, struct ct_err *err)
+		  bool threads, bool *built, ct_bulk_step_fn step, void *ud, const char *path, struct ct_err *err)
 {
 	for (size_t i = 0; i < n; i++)
 		built[i] = false;
@@ -600,7 +600,7 @@ int ct_bulk_build(sqlite3 *db, const char *table, const struct ct_bulk_spec *spe
 	pthread_t thread;
 	bool threaded = false;
 	const char *file = sqlite3_db_filename(db, "main");
-	if (file && *file &&
+	if (threads && file && *file &&
 	    sqlite3_open_v2(file, &ra.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
 		sqlite3_busy_timeout(ra.db, 10000);
 		threaded = pthread_create(&thread, NULL, reader_main, &ra) == 0;

@@ -44,11 +44,12 @@ typedef void (*ct_bulk_step_fn)(void *ud, size_t spec);
  * connection, outside a transaction), each in a transaction of its own,
  * in as few passes over the table as max_bytes allows (the keys take 16
  * bytes per row and index; a table whose one index does not fit in half
- * of max_bytes is left to CREATE INDEX).  Sets built[i] for each index
+ * of max_bytes is left to CREATE INDEX), reading on a second thread when
+ * threads is true and db is a file.  Sets built[i] for each index
  * built.  Returns 0, or -1 when the database cannot be written (err set;
  * the index being written is rolled back). */
 int ct_bulk_build(sqlite3 *db, const char *table, const struct ct_bulk_spec *spec, size_t n, size_t max_bytes,
-		  bool *built, ct_bulk_step_fn step, void *ud, const char *path, struct ct_err *err);
+		  bool threads, bool *built, ct_bulk_step_fn step, void *ud, const char *path, struct ct_err *err);
 
 /* One key of a row, as sorted: a the last key column, b the first's
  * value (biased to unsigned) in its high 32 bits and the row id's offset

@@ -1561,7 +1561,7 @@ int ct_ingest(struct ct_index *idx, const char *const *paths, size_t npaths, con
 		malloc_trim(0);
 		if (bulk && jobs > 1)
 			ckpt = ct_checkpointer_start(idx);
-		if (bulk && ct_store_build_indexes(db, ct_index_path(idx), index_step, &ing, err) < 0)
+		if (bulk && ct_store_build_indexes(db, ct_index_path(idx), jobs > 1, index_step, &ing, err) < 0)
 			goto out;
 		ct_checkpointer_stop(ckpt);
 		ckpt = NULL;

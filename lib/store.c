@@ -869,7 +869,7 @@ int ct_index_open(const char *path, int flags, struct ct_index **ret_idx, struct
 	if (check_version(idx->db, path, writable, err) < 0)
 		goto fail;
 	if (writable &&
-	    (create_schema(idx->db, path, err) < 0 || ct_store_build_indexes(idx->db, path, NULL, NULL, err) < 0))
+	    (create_schema(idx->db, path, err) < 0 || ct_store_build_indexes(idx->db, path, true, NULL, NULL, err) < 0))
 		goto fail;
 	if (check_unsynced(idx->db, path, err) < 0)
 		goto fail;
@@ -1112,7 +1112,8 @@ static void bulk_step(void *ud, size_t spec)
 	bp->done++;
 }
 
-int ct_store_build_indexes(sqlite3 *db, const char *path, ct_index_step_fn step, void *ud, struct ct_err *err)
+int ct_store_build_indexes(sqlite3 *db, const char *path, bool threads, ct_index_step_fn step, void *ud,
+			   struct ct_err *err)
 {
 	sqlite3_stmt *st;
 	char tables[8][64];
@@ -1186,7 +1187,8 @@ int ct_store_build_indexes(sqlite3 *db, const char *path, ct_index_step_fn step,
 			at[ns++] = i;
 		}
 		bool ok[CT_ARRAY_SIZE(pivot_indexes)];
-		if (ct_bulk_build(db, tables[k], spec, ns, CT_BULK_MAX_BYTES, ok, bulk_step, &bp, path, err) < 0)
+		if (ct_bulk_build(db, tables[k], spec, ns, CT_BULK_MAX_BYTES, threads, ok, bulk_step, &bp, path, err) <
+		    0)
 			return -1;
 		for (size_t j = 0; j < ns; j++)
 			built[at[j]] = ok[j];

@@ -126,13 +126,15 @@ int ct_writer_str(struct ct_writer *w, const char *s, size_t len, int64_t *ret_i
 /* Drops the pivot indexes before a first load into an empty index, and
  * builds whatever is pending (after the load, or after one was killed),
  * calling step (may be NULL) before each index with how many are built
- * and how many there are. */
+ * and how many there are; threads: a second thread may read and sort
+ * (bulkidx.h). */
 int ct_store_defer_indexes(sqlite3 *db, const char *table, const char *path, struct ct_err *err);
 typedef void (*ct_index_step_fn)(void *ud, unsigned done, unsigned total);
 /* 1 when table (ev or flow_rows) has rows, 0 when it has none, -1 when
  * that cannot be read. */
 int ct_store_has_rows(sqlite3 *db, const char *table);
-int ct_store_build_indexes(sqlite3 *db, const char *path, ct_index_step_fn step, void *ud, struct ct_err *err);
+int ct_store_build_indexes(sqlite3 *db, const char *path, bool threads, ct_index_step_fn step, void *ud,
+			   struct ct_err *err);
 /* A thread with a connection of its own that copies the WAL into the
  * database (a passive checkpoint) every 50 ms until stopped, and in a load
  * without syncs (ct_store_unsynced_begin) asks the kernel to start writing

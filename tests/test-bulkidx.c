@@ -1,7 +1,7 @@
 /* test-bulkidx.c - indexes built from ctscan's own sort (lib/bulkidx.c):
  * the radix sort against qsort; indexes whose entries are those CREATE
- * INDEX makes, in the same order, on a file (a second thread reads) and
- * in memory (one thread); what is left to CREATE INDEX (text keys, NULL
+ * INDEX makes, in the same order, on a file (read by a second thread, or
+ * by the writing one as with -j 1) and in memory; what is left to CREATE INDEX (text keys, NULL
  * keys outside a partial index, a first key beyond 32 bits, too little
  * memory, a defensive connection) left without a trace; passes over the
  * table as the memory allows; and other connections, one opened before
@@ -226,7 +226,7 @@ static void check_built(sqlite3 *db, const bool *built, const char *what)
 	sqlite3_finalize(st);
 }
 
-static void test_build_file(void)
+static void test_build_file(bool threads)
 {
 	char path[512];
 	snprintf(path, sizeof(path), "%s/t.db", tmpdir);
@@ -239,8 +239,9 @@ static void test_build_file(void)
 	CHECK_INT(one_int(other, "SELECT count(*) FROM t"), 20000);
 	bool built[CT_ARRAY_SIZE(specs)];
 	struct ct_err err = {0};
-	CHECK_INT(ct_bulk_build(db, "t", specs, CT_ARRAY_SIZE(specs), 64 << 20, built, NULL, NULL, path, &err), 0);
-	check_built(db, built, "file, two threads");
+	CHECK_INT(ct_bulk_build(db, "t", specs, CT_ARRAY_SIZE(specs), 64 << 20, threads, built, NULL, NULL, path, &err),
+		  0);
+	check_built(db, built, threads ? "file, two threads" : "file, one thread");
 	/* both write rows afterwards: each finds the indexes and keeps them */
 	CHECK(exec(other, "INSERT INTO t(a, b, c, d) VALUES(5, 6, 'x', 7)") == 0);
 	CHECK(exec(db, "INSERT INTO t(a, b, c, d) VALUES(-5, NULL, 'y', 8); UPDATE t SET b = 1 WHERE id % 7 = 0") == 0);
@@ -258,7 +259,8 @@ static void test_build_memory(void)
 	CHECK(fill(db, 5000) == 0);
 	bool built[CT_ARRAY_SIZE(specs)];
 	struct ct_err err = {0};
-	CHECK_INT(ct_bulk_build(db, "t", specs, CT_ARRAY_SIZE(specs), 64 << 20, built, NULL, NULL, ":memory:", &err),
+	CHECK_INT(ct_bulk_build(db, "t", specs, CT_ARRAY_SIZE(specs), 64 << 20, true, built, NULL, NULL,
+				":memory:", &err),
 		  0);
 	check_built(db, built, "in memory, one thread");
 	sqlite3_close(db);
@@ -284,7 +286,9 @@ static void test_passes(void)
 	bool built[CT_ARRAY_SIZE(specs)];
 	size_t seen[1 + CT_ARRAY_SIZE(specs)] = {0};
 	struct ct_err err = {0};
-	CHECK_INT(ct_bulk_build(db, "t", specs, CT_ARRAY_SIZE(specs), 3 * per, built, count_step, seen, path, &err), 0);
+	CHECK_INT(
+		ct_bulk_build(db, "t", specs, CT_ARRAY_SIZE(specs), 3 * per, true, built, count_step, seen, path, &err),
+		0);
 	check_built(db, built, "a pass per index");
 	CHECK_INT(seen[0], 3);
 	CHECK_INT(seen[1], 0);
@@ -292,13 +296,15 @@ static void test_passes(void)
 	CHECK_INT(seen[3], 5);
 	/* too little memory for one: nothing built, nothing left */
 	CHECK(exec(db, "DROP INDEX t_a; DROP INDEX t_ba; DROP INDEX t_id") == 0);
-	CHECK_INT(ct_bulk_build(db, "t", specs, CT_ARRAY_SIZE(specs), 2 * per - 1, built, NULL, NULL, path, &err), 0);
+	CHECK_INT(ct_bulk_build(db, "t", specs, CT_ARRAY_SIZE(specs), 2 * per - 1, true, built, NULL, NULL, path, &err),
+		  0);
 	for (size_t i = 0; i < CT_ARRAY_SIZE(specs); i++)
 		CHECK(!built[i]);
 	CHECK_INT(one_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' OR name LIKE 'ct_bulk%'"), 0);
 	/* a defensive connection refuses writable_schema: rolled back, not an error */
 	CHECK_INT(sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL), SQLITE_OK);
-	CHECK_INT(ct_bulk_build(db, "t", specs, CT_ARRAY_SIZE(specs), 64 << 20, built, NULL, NULL, path, &err), 0);
+	CHECK_INT(ct_bulk_build(db, "t", specs, CT_ARRAY_SIZE(specs), 64 << 20, true, built, NULL, NULL, path, &err),
+		  0);
 	for (size_t i = 0; i < CT_ARRAY_SIZE(specs); i++)
 		CHECK(!built[i]);
 	CHECK_INT(one_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' OR name LIKE 'ct_bulk%'"), 0);
@@ -306,7 +312,8 @@ static void test_passes(void)
 	/* an empty table: left to CREATE INDEX, which takes no time there */
 	CHECK(exec(db, "DELETE FROM t") == 0);
 	CHECK_INT(sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 0, NULL), SQLITE_OK);
-	CHECK_INT(ct_bulk_build(db, "t", specs, CT_ARRAY_SIZE(specs), 64 << 20, built, NULL, NULL, path, &err), 0);
+	CHECK_INT(ct_bulk_build(db, "t", specs, CT_ARRAY_SIZE(specs), 64 << 20, true, built, NULL, NULL, path, &err),
+		  0);
 	CHECK(!built[0]);
 	sqlite3_close(db);
 	unlink(path);
@@ -320,7 +327,8 @@ int main(void)
 		return 1;
 	}
 	test_sort();
-	test_build_file();
+	test_build_file(true);
+	test_build_file(false);
 	test_build_memory();
 	test_passes();
 	char cmd[600];
