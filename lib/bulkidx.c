@@ -409,7 +409,7 @@ static void sink_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	struct pass *ps = sqlite3_user_data(ctx);
 	const struct build *bd = ps->bd;
 	int64_t rid = sqlite3_value_int64(argv[0]);
-	uint64_t off = (uint64_t)(rid - bd->base);
+	uint64_t off = (uint64_t)rid - (uint64_t)bd->base; /* no overflow: checked below */
 	/* in the order of the row ids, and none added since they were read */
 	bool ok = rid > ps->last && rid >= bd->base && off < bd->rows;
 	ps->last = rid;
