@@ -492,11 +492,10 @@ static bool read_pass(struct build *bd, sqlite3 *db)
 	bool fits = room > 0;
 	for (size_t i = 0; i < ng; i++) {
 		struct bulk *b = calloc(1, sizeof(*b));
-		if (!b) {
+		if (!b) { /* these and the rest of the pass: CREATE INDEX's */
 			for (size_t j = 0; j < i; j++)
-				put(bd, g[j]);
+				g[j]->failed = true;
 			ng = i;
-			fits = false;
 			break;
 		}
 		b->spec = first + i;
