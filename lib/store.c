@@ -240,14 +240,11 @@ bool ct_events_sql_reads_records(const char *sql)
 
 /* ---- event ids ---- */
 
-static int hexnib(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
+/* 1 + the value of a lowercase hex digit, 0 for any other byte */
+static const unsigned char hexval1[256] = {
+	['0'] = 1, ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+	['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
 
 /* A lowercase canonical UUID packs into 16 bytes; anything else is kept
  * as text.  Returns 16 when packed, 0 when not. */
@@ -255,17 +252,16 @@ int ct_event_key_pack(const char *s, size_t len, unsigned char out[16])
 {
 	if (len != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
 		return 0;
-	int k = 0;
-	for (size_t i = 0; i < 36; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23)
-			continue;
-		int hi = hexnib(s[i]), lo = i + 1 < 36 ? hexnib(s[i + 1]) : -1;
-		if (hi < 0 || lo < 0)
-			return 0;
-		out[k++] = (unsigned char)(hi << 4 | lo);
-		i++;
+	/* the offsets of the 16 pairs of digits */
+	static const unsigned char at[16] = {0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
+	const unsigned char *u = (const unsigned char *)s;
+	int bad = 0;
+	for (int k = 0; k < 16; k++) {
+		int hi = hexval1[u[at[k]]] - 1, lo = hexval1[u[at[k] + 1]] - 1;
+		bad |= hi | lo; /* negative when either is not a digit */
+		out[k] = (unsigned char)((unsigned)hi << 4 | (unsigned)lo);
 	}
-	return 16;
+	return bad < 0 ? 0 : 16;
 }
 
 static int64_t be64(const unsigned char *b)

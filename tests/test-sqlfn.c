@@ -318,6 +318,13 @@ static void test_event_key(void)
 		    " ct_event_eid('f3e2d1c0-b0a0-4f9e-8d7c-00ff00ff00ff')"),
 		  "0");
 	CHECK_STR(q("SELECT ct_event_key('0a6f5d2e-1111-4a3b-9c8d-0000000000')"), "0a6f5d2e-1111-4a3b-9c8d-0000000000");
+	/* a byte that is not a hex digit, first or last of its pair */
+	CHECK_STR(q("SELECT ct_event_key('f3e2d1c0-b0a0-4f9e-8d7c-00ff00ff00fg')"),
+		  "f3e2d1c0-b0a0-4f9e-8d7c-00ff00ff00fg");
+	CHECK_STR(q("SELECT ct_event_key('g3e2d1c0-b0a0-4f9e-8d7c-00ff00ff00ff')"),
+		  "g3e2d1c0-b0a0-4f9e-8d7c-00ff00ff00ff");
+	CHECK_STR(q("SELECT ct_event_key('f3e2d1c0-b0a0-4f9e-8d7c-00ff00ff0/ff')"),
+		  "f3e2d1c0-b0a0-4f9e-8d7c-00ff00ff0/ff");
 	CHECK_STR(q("SELECT ct_event_eid(NULL) IS NULL AND ct_event_key(NULL) IS NULL"), "1");
 
 	/* CT_EVENT_ID_MATCH: as written, or in lower case */
