@@ -1492,6 +1492,7 @@ static int dict_resize(struct dict *d, size_t cap)
 	struct dict_ent *t = calloc(cap, sizeof(*t));
 	if (!t)
 		return -1;
+	ct_mem_huge(t, cap * sizeof(*t));
 	for (size_t i = 0; i < d->tab_cap; i++) {
 		struct dict_ent *e = &d->tab[i];
 		if (!e->id)
@@ -1531,9 +1532,11 @@ static int dict_put(struct dict *d, uint64_t h, const char *s, size_t len, int64
 		dict_clear(d); /* bounded memory: fall back to SQL lookups */
 	if ((d->tab_n + 1) * 2 > d->tab_cap && dict_resize(d, d->tab_cap * 2) < 0)
 		return -1;
-	size_t off = d->arena.len;
+	size_t off = d->arena.len, cap = d->arena.cap;
 	if (ct_buf_append(&d->arena, s, len) < 0)
 		return -1;
+	if (d->arena.cap != cap)
+		ct_mem_huge(d->arena.p, d->arena.cap);
 	size_t j = h & (d->tab_cap - 1);
 	while (d->tab[j].id)
 		j = (j + 1) & (d->tab_cap - 1);
@@ -2386,6 +2389,7 @@ static int eid_add(struct ct_writer *w, uint32_t tag, int64_t id, struct ct_err 
 		struct fslot *t = cap > EID_MAX ? NULL : calloc(cap, sizeof(*t));
 		if (!t)
 			return eid_drop(w, err);
+		ct_mem_huge(t, cap * sizeof(*t));
 		for (size_t i = 0; i < s->cap; i++)
 			if (s->tab[i].id)
 				fset_put(t, cap, s->tab[i].tag, s->tab[i].id);

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <time.h>
 
 int ct_err_set(struct ct_err *e, int code, const char *file, uint64_t record, const char *fmt, ...)
@@ -45,6 +46,23 @@ void ct_diag_emit(ct_diag_fn fn, void *ud, enum ct_diag_kind kind, enum ct_diag_
 	va_end(ap);
 	struct ct_diag d = {.kind = kind, .where = where, .file = file, .n = n, .msg = msg};
 	fn(ud, &d);
+}
+
+/* ---- memory ---- */
+
+void ct_mem_huge(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+	const uintptr_t huge = (uintptr_t)2 << 20;
+	if (!p || n < 2 * huge)
+		return;
+	uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1), e = ((uintptr_t)p + n) & ~(huge - 1);
+	if (e > a)
+		madvise((void *)a, e - a, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)n;
+#endif
 }
 
 /* ---- buffers ---- */

@@ -27,6 +27,12 @@ int ct_buf_printf(struct ct_buf *b, const char *fmt, ...) __attribute__((format(
 void ct_buf_reset(struct ct_buf *b);
 void ct_buf_free(struct ct_buf *b);
 
+/* Asks the kernel for huge pages (2 MiB, transparent) under the part of
+ * [p, p + n) they can cover: for the big tables looked up at random,
+ * whose misses in the TLB then cost less.  Does nothing for less than
+ * 4 MiB, or where the kernel will not. */
+void ct_mem_huge(void *p, size_t n);
+
 /* 64-bit hash of a byte string (MurmurHash64A). */
 uint64_t ct_hash64(const void *data, size_t len, uint64_t seed);
 
