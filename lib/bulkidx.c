@@ -502,6 +502,7 @@ static bool read_pass(struct build *bd, sqlite3 *db)
 		b->base = bd->base;
 		b->failed =
 			!fits || !parse_spec(&bd->spec[first + i], cols, &ncols, b) || !(b->v = malloc(per ? per : 1));
+		ct_mem_huge(b->v, per); /* 16 MiB per 1M rows: 8 page faults instead of 4,096 */
 		g[i] = b;
 	}
 	struct ct_buf q = {0};
@@ -529,8 +530,11 @@ static bool read_pass(struct build *bd, sqlite3 *db)
 		struct bulk *b = g[i];
 		if (!b->failed && b->n == 0)
 			b->failed = true; /* an empty index costs CREATE INDEX nothing */
-		if (!b->failed && !tmp && !(tmp = malloc(per)))
-			b->failed = true;
+		if (!b->failed && !tmp) {
+			if (!(tmp = malloc(per)))
+				b->failed = true;
+			ct_mem_huge(tmp, per);
+		}
 		if (!b->failed)
 			ct_bulk_sort(b->v, tmp, b->n);
 		if (b->failed) {
