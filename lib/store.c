@@ -115,16 +115,18 @@ static const char schema_sql[] =
 struct pivot_index {
 	const char *table, *name, *cols, *where; /* where: NULL, or the partial index's */
 };
+/* the first of a table's is built first (bulkidx.h): a key of few
+ * values, read and sorted soonest, so that the writer starts soonest */
 static const struct pivot_index pivot_indexes[] = {
-	{"ev", "ev_event_id", "eid", "eid IS NOT NULL"},
+	{"ev", "ev_source", "esrc", NULL},
 	{"ev", "ev_ts", "ts", NULL},
 	{"ev", "ev_name", "ename, ts", NULL},
-	{"ev", "ev_source", "esrc", NULL},
 	{"ev", "ev_akey", "akey, ts", "akey IS NOT NULL"},
 	{"ev", "ev_iarn", "iarn, ts", "iarn IS NOT NULL"},
 	{"ev", "ev_ip", "ip, ts", "ip IS NOT NULL"},
 	{"ev", "ev_acct", "acct", "acct IS NOT NULL"},
 	{"ev", "ev_ecode", "ecode, ts", "ecode IS NOT NULL"},
+	{"ev", "ev_event_id", "eid", "eid IS NOT NULL"},
 	{"flow_rows", "flow_start", "start", NULL},
 	{"flow_rows", "flow_srcaddr", "srcaddr, start", NULL},
 	{"flow_rows", "flow_dstaddr", "dstaddr, start", NULL},
@@ -2368,7 +2370,10 @@ static int eid_drop(struct ct_writer *w, struct ct_err *err)
 		return 0;
 	s->indexed = true;
 	struct ct_buf sql = {0};
-	pivot_index_sql(&sql, 0, true);
+	size_t i = 0;
+	while (strcmp(pivot_indexes[i].name, "ev_event_id") != 0)
+		i++;
+	pivot_index_sql(&sql, i, true);
 	if (!sql.p)
 		return ct_err_set(err, CT_E_NOMEM, w->idx->path, 0, "out of memory");
 	int rc = exec_sorting(w->db, sql.p, w->idx->path, err);
