@@ -319,11 +319,9 @@ static int write_index(sqlite3 *db, const char *table, const struct ct_bulk_spec
 				-1, &st, NULL);
 	if (rc != SQLITE_OK)
 		goto fail;
-	snprintf(sql, sizeof(sql), "CREATE INDEX %s ON %s(%s)%s%s", spec->name, table, spec->cols,
-		 spec->where ? " WHERE " : "", spec->where ? spec->where : "");
 	sqlite3_bind_text(st, 1, spec->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, table, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, sql, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, spec->sql, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	st = NULL;

@@ -30,11 +30,12 @@
 
 #include "ctscan.h"
 
-/* An index: CREATE INDEX name ON table(cols)[ WHERE where].  cols: one
- * column, or two separated by ", " (the first one's values within 32
- * bits); where: NULL, or "<first column> IS NOT NULL". */
+/* An index: sql is its statement as the schema keeps it, CREATE INDEX
+ * name ON table(cols)[ WHERE where].  cols: one column, or two separated
+ * by ", " (the first one's values within 32 bits); where: NULL, or
+ * "<first column> IS NOT NULL". */
 struct ct_bulk_spec {
-	const char *name, *cols, *where;
+	const char *name, *cols, *where, *sql;
 };
 
 /* Called on the writing thread before each index is written. */

@@ -135,12 +135,13 @@ static const struct pivot_index pivot_indexes[] = {
 	{"flow_rows", "flow_action", "action, start", NULL},
 };
 
-/* CREATE INDEX [IF NOT EXISTS] for pivot index i */
-static void pivot_index_sql(struct ct_buf *b, size_t i, bool if_not_exists)
+/* CREATE INDEX [IF NOT EXISTS] for pivot index i, into out (the text the
+ * schema keeps, whoever builds the index: bulkidx.h too) */
+static void pivot_index_sql(char *out, size_t n, size_t i, bool if_not_exists)
 {
 	const struct pivot_index *p = &pivot_indexes[i];
-	ct_buf_printf(b, "CREATE INDEX %s%s ON %s(%s)%s%s", if_not_exists ? "IF NOT EXISTS " : "", p->name, p->table,
-		      p->cols, p->where ? " WHERE " : "", p->where ? p->where : "");
+	snprintf(out, n, "CREATE INDEX %s%s ON %s(%s)%s%s", if_not_exists ? "IF NOT EXISTS " : "", p->name, p->table,
+		 p->cols, p->where ? " WHERE " : "", p->where ? p->where : "");
 }
 
 /* The events view: dictionary columns joined, JSON columns taken from the
@@ -577,8 +578,9 @@ static int create_schema(sqlite3 *db, const char *path, struct ct_err *err)
 		ct_buf_printf(&b, "%s", flows);
 		free(flows);
 		for (size_t i = 0; i < CT_ARRAY_SIZE(pivot_indexes); i++) {
-			pivot_index_sql(&b, i, false);
-			ct_buf_printf(&b, ";\n");
+			char sql[256];
+			pivot_index_sql(sql, sizeof(sql), i, false);
+			ct_buf_printf(&b, "%s;\n", sql);
 		}
 		ct_buf_printf(&b,
 			      "CREATE VIEW events AS %s;\n"
@@ -1139,11 +1141,10 @@ int ct_store_build_indexes(sqlite3 *db, const char *path, bool threads, ct_index
 		bool rows = ct_store_has_rows(db, tables[k]) == 1;
 		for (size_t i = 0; i < CT_ARRAY_SIZE(pivot_indexes); i++)
 			if (strcmp(pivot_indexes[i].table, tables[k]) == 0) {
-				struct ct_buf b = {0};
-				pivot_index_sql(&b, i, true);
+				char sql[256];
+				pivot_index_sql(sql, sizeof(sql), i, true);
 				snprintf(job[n].sql, sizeof(job[n].sql),
-					 "PRAGMA threads = 2; BEGIN IMMEDIATE; %s; COMMIT;", b.p ? b.p : "");
-				ct_buf_free(&b);
+					 "PRAGMA threads = 2; BEGIN IMMEDIATE; %s; COMMIT;", sql);
 				job[n].pivot = (int)i;
 				job[n++].shown = rows;
 			}
@@ -1172,6 +1173,7 @@ int ct_store_build_indexes(sqlite3 *db, const char *path, bool threads, ct_index
 	bool built[CT_ARRAY_SIZE(job)] = {false};
 	for (size_t k = 0; k < nt; k++) {
 		struct ct_bulk_spec spec[CT_ARRAY_SIZE(pivot_indexes)];
+		char sql[CT_ARRAY_SIZE(pivot_indexes)][256];
 		unsigned at[CT_ARRAY_SIZE(pivot_indexes)];
 		size_t ns = 0;
 		for (unsigned i = 0; i < n; i++) {
@@ -1181,7 +1183,9 @@ int ct_store_build_indexes(sqlite3 *db, const char *path, bool threads, ct_index
 			const struct pivot_index *p = &pivot_indexes[job[i].pivot];
 			if (index_exists(db, p->name)) /* built in the load (eid_drop) */
 				continue;
-			spec[ns] = (struct ct_bulk_spec){.name = p->name, .cols = p->cols, .where = p->where};
+			pivot_index_sql(sql[ns], sizeof(sql[ns]), (size_t)job[i].pivot, false);
+			spec[ns] = (struct ct_bulk_spec){
+				.name = p->name, .cols = p->cols, .where = p->where, .sql = sql[ns]};
 			at[ns++] = i;
 		}
 		bool ok[CT_ARRAY_SIZE(pivot_indexes)];
@@ -2369,16 +2373,12 @@ static int eid_drop(struct ct_writer *w, struct ct_err *err)
 	if (s->indexed)
 		return 0;
 	s->indexed = true;
-	struct ct_buf sql = {0};
+	char sql[256];
 	size_t i = 0;
 	while (strcmp(pivot_indexes[i].name, "ev_event_id") != 0)
 		i++;
-	pivot_index_sql(&sql, i, true);
-	if (!sql.p)
-		return ct_err_set(err, CT_E_NOMEM, w->idx->path, 0, "out of memory");
-	int rc = exec_sorting(w->db, sql.p, w->idx->path, err);
-	ct_buf_free(&sql);
-	return rc;
+	pivot_index_sql(sql, sizeof(sql), i, true);
+	return exec_sorting(w->db, sql, w->idx->path, err);
 }
 
 /* Records row id under tag. */

@@ -186,12 +186,12 @@ static int fill(sqlite3 *db, int rows)
 }
 
 static const struct ct_bulk_spec specs[] = {
-	{"t_a", "a", NULL},
-	{"t_ba", "b, a", "b IS NOT NULL"},
-	{"t_c", "c", NULL},     /* text */
-	{"t_d", "d", NULL},     /* a NULL, not partial */
-	{"t_ab", "a, b", NULL}, /* a first key beyond 32 bits */
-	{"t_id", "d, id", "d IS NOT NULL"},
+	{"t_a", "a", NULL, "CREATE INDEX t_a ON t(a)"},
+	{"t_ba", "b, a", "b IS NOT NULL", "CREATE INDEX t_ba ON t(b, a) WHERE b IS NOT NULL"},
+	{"t_c", "c", NULL, "CREATE INDEX t_c ON t(c)"},         /* text */
+	{"t_d", "d", NULL, "CREATE INDEX t_d ON t(d)"},         /* a NULL, not partial */
+	{"t_ab", "a, b", NULL, "CREATE INDEX t_ab ON t(a, b)"}, /* a first key beyond 32 bits */
+	{"t_id", "d, id", "d IS NOT NULL", "CREATE INDEX t_id ON t(d, id) WHERE d IS NOT NULL"},
 };
 
 static void check_built(sqlite3 *db, const bool *built, const char *what)
