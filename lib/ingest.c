@@ -1548,17 +1548,18 @@ int ct_ingest(struct ct_index *idx, const char *const *paths, size_t npaths, con
 		fail = 1;
 	progress(&ing, true, NULL);
 	if (!fail) {
-		/* While the indexes of a first load are sorted, a second thread
-		 * copies the WAL (the load, then each index as it is committed)
-		 * into the database: the final checkpoint then waits on little.
-		 * 1M events: 3.3 to 3.9 s for both, against 4.6 to 5.4 s when the
-		 * sorting connection checkpoints after each commit (alternated). */
 		/* the writer's dictionaries and blocks, and the page cache of
-		 * the load, give their memory back before the sorts take some */
+		 * the load, give their memory back before the sorts take some
+		 * (1M events: 153 MB to 30 MB) */
 		ct_writer_free(ing.w);
 		ing.w = NULL;
 		sqlite3_db_release_memory(db);
 		malloc_trim(0);
+		/* While the indexes of a first load are built, a second thread
+		 * copies the WAL (the load, then each index as it is committed)
+		 * into the database: the final checkpoint then waits on little.
+		 * 1M events: 3.3 to 3.9 s for both, against 4.6 to 5.4 s when the
+		 * sorting connection checkpoints after each commit (alternated). */
 		if (bulk && jobs > 1)
 			ckpt = ct_checkpointer_start(idx);
 		if (bulk && ct_store_build_indexes(db, ct_index_path(idx), jobs > 1, index_step, &ing, err) < 0)
