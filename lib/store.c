@@ -994,11 +994,14 @@ static void *checkpointer_main(void *arg)
 		pthread_mutex_unlock(&c->mu);
 		int ckpt = 0;
 		sqlite3_wal_checkpoint_v2(c->db, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, &ckpt);
-		/* in a load without syncs, the pages copied start on their way
-		 * to the disk now, not at the final sync (which then waited
-		 * 0.23 s instead of 0.32 s on 1M events) */
+		/* in a load without syncs, the pages copied reach the disk now,
+		 * while this thread has nothing else to do, and not at the final
+		 * sync.  A sync waits for the disk's whole cache: on 1M events
+		 * the final one waited 0.25 s after a mere start of the writes
+		 * (sync_file_range), 0.02 s after these.  A failure here is
+		 * the final sync's to report. */
 		if (c->sync_fd >= 0 && ckpt > 0)
-			sync_file_range(c->sync_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+			(void)fdatasync(c->sync_fd);
 		pthread_mutex_lock(&c->mu);
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);

@@ -137,9 +137,9 @@ int ct_store_build_indexes(sqlite3 *db, const char *path, bool threads, ct_index
 			   struct ct_err *err);
 /* A thread with a connection of its own that copies the WAL into the
  * database (a passive checkpoint) every 50 ms until stopped, and in a load
- * without syncs (ct_store_unsynced_begin) asks the kernel to start writing
- * what it copied (sync_file_range); NULL when it cannot start (nothing is
- * lost: the writer's checkpoints do the work). */
+ * without syncs (ct_store_unsynced_begin) waits for what it copied to
+ * reach the disk (fdatasync), so the final sync has little left; NULL when
+ * it cannot start (nothing is lost: the writer's checkpoints do the work). */
 struct ct_checkpointer;
 struct ct_checkpointer *ct_checkpointer_start(struct ct_index *idx);
 void ct_checkpointer_stop(struct ct_checkpointer *c);
