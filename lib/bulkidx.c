@@ -369,7 +369,8 @@ struct build {
 	size_t n;
 	size_t max_bytes;
 	int64_t base;
-	size_t rows; /* an upper bound: max(rowid) - min(rowid) + 1 */
+	size_t rows;                     /* an upper bound: max(rowid) - min(rowid) + 1 */
+	const struct ct_bulk_cols *cols; /* the keys gathered in the load, when they match */
 
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -402,6 +403,31 @@ struct pass {
 	int64_t last; /* the row id before */
 };
 
+/* Adds the row at offset off to b's keys, or fails b: t0, k0 its first
+ * key column's type and value, t1, k1 the second's (when b has one). */
+static void add_key(struct bulk *b, uint64_t off, int t0, int64_t k0, int t1, int64_t k1)
+{
+	if (t0 == SQLITE_NULL && b->partial)
+		return;
+	if (t0 != SQLITE_INTEGER) {
+		b->failed = true;
+		return;
+	}
+	struct ct_bulk_entry *e = &b->v[b->n];
+	if (b->k == 1) {
+		e->a = (uint64_t)k0;
+		e->b = off;
+	} else {
+		if (k0 < INT32_MIN || k0 > INT32_MAX || t1 != SQLITE_INTEGER) {
+			b->failed = true;
+			return;
+		}
+		e->a = (uint64_t)k1;
+		e->b = ((uint64_t)(k0 + (int64_t)BIAS32) << 32) | off;
+	}
+	b->n++;
+}
+
 static void sink_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	struct pass *ps = sqlite3_user_data(ctx);
@@ -421,38 +447,54 @@ static void sink_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		struct bulk *b = ps->g[i];
 		if (b->failed)
 			continue;
-		int c0 = b->col[0];
 		if (!ok || b->n == bd->rows) {
 			b->failed = true;
 			continue;
 		}
-		if (type[c0] == SQLITE_NULL && b->partial)
-			continue;
-		if (type[c0] != SQLITE_INTEGER) {
-			b->failed = true;
-			continue;
-		}
-		int64_t k0 = val[c0];
-		struct ct_bulk_entry *e = &b->v[b->n];
-		if (b->k == 1) {
-			e->a = (uint64_t)k0;
-			e->b = off;
-		} else {
-			int c1 = b->col[1];
-			if (k0 < INT32_MIN || k0 > INT32_MAX || type[c1] != SQLITE_INTEGER) {
-				b->failed = true;
-				continue;
-			}
-			e->a = (uint64_t)val[c1];
-			e->b = ((uint64_t)(k0 + (int64_t)BIAS32) << 32) | off;
-		}
-		b->n++;
+		int c0 = b->col[0], c1 = b->k == 2 ? b->col[1] : c0;
+		add_key(b, off, type[c0], val[c0], type[c1], val[c1]);
 	}
 }
 
 static void sink_final(sqlite3_context *ctx)
 {
 	sqlite3_result_null(ctx);
+}
+
+/* Row r's value of c: its type (SQLITE_INTEGER or SQLITE_NULL) in *type. */
+static int64_t col_value(const struct ct_bulk_col *c, size_t r, int *type)
+{
+	int64_t v = c->width == 8 ? ((const int64_t *)c->v)[r] : (int64_t)((const uint32_t *)c->v)[r];
+	bool null = c->nulls && (c->nulls[r / 64] >> (r % 64) & 1);
+	*type = null ? SQLITE_NULL : SQLITE_INTEGER;
+	return null ? 0 : v;
+}
+
+/* The keys of a pass from the columns gathered in the load instead of a
+ * pass over the table; false (nothing done) when they lack a column. */
+static bool keys_from_cols(const struct build *bd, char cols[][64], int ncols, struct bulk **g, size_t ng)
+{
+	const struct ct_bulk_col *src[2 * BULK_MAX_INDEXES];
+	for (int c = 0; c < ncols; c++) {
+		src[c] = NULL;
+		for (size_t j = 0; bd->cols && j < bd->cols->n; j++)
+			if (strcmp(bd->cols->col[j].name, cols[c]) == 0)
+				src[c] = &bd->cols->col[j];
+		if (!src[c] || !src[c]->v || (src[c]->width != 4 && src[c]->width != 8))
+			return false;
+	}
+	for (size_t i = 0; i < ng; i++) {
+		struct bulk *b = g[i];
+		if (b->failed)
+			continue;
+		const struct ct_bulk_col *x0 = src[b->col[0]], *x1 = src[b->col[b->k == 2 ? 1 : 0]];
+		for (size_t r = 0; r < bd->rows && !b->failed; r++) {
+			int t0, t1;
+			int64_t k0 = col_value(x0, r, &t0), k1 = col_value(x1, r, &t1);
+			add_key(b, r, t0, k0, t1, k1);
+		}
+	}
+	return true;
 }
 
 /* One pass over the table for the indexes next.. that the memory allows;
@@ -503,26 +545,30 @@ static bool read_pass(struct build *bd, sqlite3 *db)
 		ct_mem_huge(b->v, per); /* 16 MiB per 1M rows: 8 page faults instead of 4,096 */
 		g[i] = b;
 	}
-	struct ct_buf q = {0};
-	ct_buf_printf(&q, "SELECT " BULK_SINK "(rowid");
-	for (int c = 0; c < ncols; c++)
-		ct_buf_printf(&q, ", \"%s\"", cols[c]);
-	ct_buf_printf(&q, ") FROM \"%s\" NOT INDEXED", bd->table);
-	struct pass ps = {.bd = bd, .g = g, .ng = ng, .last = INT64_MIN};
 	bool any = false;
 	for (size_t i = 0; i < ng; i++)
 		any |= !g[i]->failed;
-	sqlite3_stmt *st = NULL;
-	if (!any || !q.p ||
-	    sqlite3_create_function_v2(db, BULK_SINK, -1, SQLITE_UTF8, &ps, NULL, sink_step, sink_final, NULL) !=
-		    SQLITE_OK ||
-	    sqlite3_prepare_v2(db, q.p, -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
-		for (size_t i = 0; i < ng; i++)
-			g[i]->failed = true;
+	if (any && bd->cols && keys_from_cols(bd, cols, ncols, g, ng))
+		any = false; /* no pass over the table */
+	if (any) {
+		struct ct_buf q = {0};
+		ct_buf_printf(&q, "SELECT " BULK_SINK "(rowid");
+		for (int c = 0; c < ncols; c++)
+			ct_buf_printf(&q, ", \"%s\"", cols[c]);
+		ct_buf_printf(&q, ") FROM \"%s\" NOT INDEXED", bd->table);
+		struct pass ps = {.bd = bd, .g = g, .ng = ng, .last = INT64_MIN};
+		sqlite3_stmt *st = NULL;
+		if (!q.p ||
+		    sqlite3_create_function_v2(db, BULK_SINK, -1, SQLITE_UTF8, &ps, NULL, sink_step, sink_final,
+					       NULL) != SQLITE_OK ||
+		    sqlite3_prepare_v2(db, q.p, -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+			for (size_t i = 0; i < ng; i++)
+				g[i]->failed = true;
+		}
+		sqlite3_finalize(st);
+		sqlite3_create_function_v2(db, BULK_SINK, -1, SQLITE_UTF8, NULL, NULL, NULL, NULL, NULL);
+		ct_buf_free(&q);
 	}
-	sqlite3_finalize(st);
-	sqlite3_create_function_v2(db, BULK_SINK, -1, SQLITE_UTF8, NULL, NULL, NULL, NULL, NULL);
-	ct_buf_free(&q);
 	struct ct_bulk_entry *tmp = NULL;
 	for (size_t i = 0; i < ng; i++) {
 		struct bulk *b = g[i];
@@ -566,7 +612,8 @@ static void *reader_main(void *arg)
 }
 
 int ct_bulk_build(sqlite3 *db, const char *table, const struct ct_bulk_spec *spec, size_t n, size_t max_bytes,
-		  bool threads, bool *built, ct_bulk_step_fn step, void *ud, const char *path, struct ct_err *err)
+		  bool threads, const struct ct_bulk_cols *cols, bool *built, ct_bulk_step_fn step, void *ud,
+		  const char *path, struct ct_err *err)
 {
 	for (size_t i = 0; i < n; i++)
 		built[i] = false;
@@ -593,6 +640,9 @@ int ct_bulk_build(sqlite3 *db, const char *table, const struct ct_bulk_spec *spe
 		return 0;
 	struct build bd = {
 		.table = table, .spec = spec, .n = n, .max_bytes = max_bytes, .base = base, .rows = (size_t)rows};
+	/* the gathered keys are of these very rows, or not used */
+	if (cols && cols->base == base && cols->rows == (size_t)rows)
+		bd.cols = cols;
 	pthread_mutex_init(&bd.mu, NULL);
 	pthread_cond_init(&bd.cv, NULL);
 	/* the reading thread's own connection; without one, this thread reads

@@ -38,6 +38,28 @@ struct ct_bulk_spec {
 	const char *name, *cols, *where, *sql;
 };
 
+/* Key columns gathered while the rows were written (a first load), so
+ * that the indexes need no pass over the table: for the row ids base,
+ * base + 1, ..., base + rows - 1 in turn, the value of column name in
+ * v, an unsigned 32-bit (width 4) or a signed 64-bit integer (width 8),
+ * or NULL where its bit is set in nulls (bit i % 64 of nulls[i / 64];
+ * nulls NULL: none).  They are used only when base and rows are the
+ * table's least row id and its number of row ids (max - min + 1), and
+ * only for the indexes whose columns they all hold. */
+struct ct_bulk_col {
+	const char *name;
+	unsigned width;
+	const void *v;
+	const uint64_t *nulls;
+};
+
+struct ct_bulk_cols {
+	int64_t base;
+	size_t rows;
+	const struct ct_bulk_col *col;
+	size_t n;
+};
+
 /* Called on the writing thread before each index is written. */
 typedef void (*ct_bulk_step_fn)(void *ud, size_t spec);
 
@@ -45,12 +67,14 @@ typedef void (*ct_bulk_step_fn)(void *ud, size_t spec);
  * connection, outside a transaction), each in a transaction of its own,
  * in as few passes over the table as max_bytes allows (the keys take 16
  * bytes per row and index; a table whose one index does not fit in half
- * of max_bytes is left to CREATE INDEX), reading on a second thread when
- * threads is true and db is a file.  Sets built[i] for each index
- * built.  Returns 0, or -1 when the database cannot be written (err set;
- * the index being written is rolled back). */
+ * of max_bytes is left to CREATE INDEX), or from cols (NULL: none) where
+ * they match, reading and sorting on a second thread when threads is true
+ * and db is a file.  Sets built[i] for each index built.  Returns 0, or
+ * -1 when the database cannot be written (err set; the index being
+ * written is rolled back). */
 int ct_bulk_build(sqlite3 *db, const char *table, const struct ct_bulk_spec *spec, size_t n, size_t max_bytes,
-		  bool threads, bool *built, ct_bulk_step_fn step, void *ud, const char *path, struct ct_err *err);
+		  bool threads, const struct ct_bulk_cols *cols, bool *built, ct_bulk_step_fn step, void *ud,
+		  const char *path, struct ct_err *err);
 
 /* One key of a row, as sorted: a the last key column, b the first's
  * value (biased to unsigned) in its high 32 bits and the row id's offset

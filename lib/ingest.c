@@ -1387,6 +1387,7 @@ int ct_ingest(struct ct_index *idx, const char *const *paths, size_t npaths, con
 	pthread_mutex_init(&ing.known.mu, NULL);
 	int rc = -1;
 	struct ct_checkpointer *ckpt = NULL;
+	struct ct_keys *keys = NULL; /* ev's index keys, gathered in a first load */
 
 	if (opts->flow_format) {
 		struct ct_flow_layout *lay = NULL;
@@ -1425,7 +1426,7 @@ int ct_ingest(struct ct_index *idx, const char *const *paths, size_t npaths, con
 	 * row, and 134,532 more (a seventh) 3.8 to 4.6 s, against 1.5 s
 	 * into an empty index. */
 	sqlite3 *db = ct_index_db(idx);
-	bool bulk = false, first = ing.walk.n > 0;
+	bool bulk = false, first = ing.walk.n > 0, ev_empty = false;
 	/* a killed first load's writes (see below) go to the disk now */
 	int marked = ct_store_unsynced_marked(idx);
 	if (marked > 0 && ct_store_unsynced_end(idx, err) < 0)
@@ -1434,6 +1435,8 @@ int ct_ingest(struct ct_index *idx, const char *const *paths, size_t npaths, con
 	for (size_t t = 0; t < CT_ARRAY_SIZE(tables) && ing.walk.n > 0; t++) {
 		bool empty = ct_store_has_rows(db, tables[t]) == 0;
 		first = first && empty;
+		if (t == 0)
+			ev_empty = empty;
 		if (empty || large_increment(db, &ing.walk, tables[t])) {
 			if (ct_store_defer_indexes(db, tables[t], ct_index_path(idx), err) < 0)
 				goto out;
@@ -1450,6 +1453,11 @@ int ct_ingest(struct ct_index *idx, const char *const *paths, size_t npaths, con
 		goto out;
 	if (preload_known(&ing, err) < 0 || ct_writer_new(idx, jobs > 1, &ing.w, err) < 0)
 		goto out;
+	/* the keys of ev's indexes as its rows are written: 1M events, the
+	 * helper's passes over the table (0.8 s of CPU beside the writer's
+	 * 1.4 s) are saved */
+	if (ev_empty)
+		ct_writer_keys_start(ing.w, CT_KEYS_MAX_BYTES);
 	if (jobs > 64)
 		jobs = 64;
 	ing.nprods = jobs > 1 ? jobs - 1 : 1;
@@ -1551,6 +1559,7 @@ int ct_ingest(struct ct_index *idx, const char *const *paths, size_t npaths, con
 		/* the writer's dictionaries and blocks, and the page cache of
 		 * the load, give their memory back before the sorts take some
 		 * (1M events: 153 MB to 30 MB) */
+		keys = ct_writer_keys_take(ing.w);
 		ct_writer_free(ing.w);
 		ing.w = NULL;
 		sqlite3_db_release_memory(db);
@@ -1562,8 +1571,11 @@ int ct_ingest(struct ct_index *idx, const char *const *paths, size_t npaths, con
 		 * sorting connection checkpoints after each commit (alternated). */
 		if (bulk && jobs > 1)
 			ckpt = ct_checkpointer_start(idx);
-		if (bulk && ct_store_build_indexes(db, ct_index_path(idx), jobs > 1, index_step, &ing, err) < 0)
+		if (bulk && ct_store_build_indexes(db, ct_index_path(idx), jobs > 1, ct_keys_cols(keys), index_step,
+						   &ing, err) < 0)
 			goto out;
+		ct_keys_free(keys);
+		keys = NULL;
 		ct_checkpointer_stop(ckpt);
 		ckpt = NULL;
 		sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
@@ -1572,6 +1584,7 @@ int ct_ingest(struct ct_index *idx, const char *const *paths, size_t npaths, con
 		rc = 0;
 	}
 out:
+	ct_keys_free(keys);
 	ct_checkpointer_stop(ckpt);
 	ing.st.seconds = now_s() - ing.t0;
 	if (ret_stats)

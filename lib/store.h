@@ -22,6 +22,9 @@
  * (bulkidx.h), twice that while sorting: 64 MiB holds 2.8M rows of two
  * keys, 4.2M of one; a bigger table is indexed by SQLite's sorter. */
 #define CT_BULK_MAX_BYTES ((size_t)96 << 20)
+/* memory for the key columns a first load gathers (ct_writer_keys_start):
+ * 1.4M events; the load's peak is 161 MB at 1M without them */
+#define CT_KEYS_MAX_BYTES ((size_t)64 << 20)
 
 struct ct_index {
 	sqlite3 *db;
@@ -76,6 +79,17 @@ struct ct_writer;
 int ct_writer_new(struct ct_index *idx, bool threaded, struct ct_writer **ret, struct ct_err *err);
 void ct_writer_free(struct ct_writer *w);
 int ct_writer_begin(struct ct_writer *w, struct ct_err *err);
+/* In a first load, gathers the columns of ev's pivot indexes as the rows
+ * are written (45 bytes a row), up to max_bytes: the indexes are then
+ * built without reading the table again.  Past max_bytes, or when the row
+ * ids are not consecutive, it lets go of them. */
+void ct_writer_keys_start(struct ct_writer *w, size_t max_bytes);
+/* What was gathered (NULL: nothing), the caller's to free with
+ * ct_keys_free once the indexes are built; the writer keeps none. */
+struct ct_keys;
+struct ct_keys *ct_writer_keys_take(struct ct_writer *w);
+const struct ct_bulk_cols *ct_keys_cols(const struct ct_keys *k);
+void ct_keys_free(struct ct_keys *k);
 /* Flushes the open block and commits. */
 int ct_writer_commit(struct ct_writer *w, struct ct_err *err);
 /* Inserts a sources row and returns its id. */
@@ -133,8 +147,11 @@ typedef void (*ct_index_step_fn)(void *ud, unsigned done, unsigned total);
 /* 1 when table (ev or flow_rows) has rows, 0 when it has none, -1 when
  * that cannot be read. */
 int ct_store_has_rows(sqlite3 *db, const char *table);
-int ct_store_build_indexes(sqlite3 *db, const char *path, bool threads, ct_index_step_fn step, void *ud,
-			   struct ct_err *err);
+/* evkeys: the key columns of ev gathered in the load (ct_writer_keys_take),
+ * or NULL. */
+struct ct_bulk_cols;
+int ct_store_build_indexes(sqlite3 *db, const char *path, bool threads, const struct ct_bulk_cols *evkeys,
+			   ct_index_step_fn step, void *ud, struct ct_err *err);
 /* A thread with a connection of its own that copies the WAL into the
  * database (a passive checkpoint) every 50 ms until stopped, and in a load
  * without syncs (ct_store_unsynced_begin) waits for what it copied to

@@ -6,7 +6,8 @@
  * memory, a defensive connection) left without a trace; passes over the
  * table as the memory allows; and other connections, one opened before
  * the build among them, that write to the table afterwards keep the new
- * indexes whole. */
+ * indexes whole; keys gathered while the rows were written used instead
+ * of a pass over the table, when they are of its rows. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,7 +240,8 @@ static void test_build_file(bool threads)
 	CHECK_INT(one_int(other, "SELECT count(*) FROM t"), 20000);
 	bool built[CT_ARRAY_SIZE(specs)];
 	struct ct_err err = {0};
-	CHECK_INT(ct_bulk_build(db, "t", specs, CT_ARRAY_SIZE(specs), 64 << 20, threads, built, NULL, NULL, path, &err),
+	CHECK_INT(ct_bulk_build(db, "t", specs, CT_ARRAY_SIZE(specs), 64 << 20, threads, NULL, built, NULL, NULL, path,
+				&err),
 		  0);
 	check_built(db, built, threads ? "file, two threads" : "file, one thread");
 	/* both write rows afterwards: each finds the indexes and keeps them */
@@ -259,7 +261,7 @@ static void test_build_memory(void)
 	CHECK(fill(db, 5000) == 0);
 	bool built[CT_ARRAY_SIZE(specs)];
 	struct ct_err err = {0};
-	CHECK_INT(ct_bulk_build(db, "t", specs, CT_ARRAY_SIZE(specs), 64 << 20, true, built, NULL, NULL,
+	CHECK_INT(ct_bulk_build(db, "t", specs, CT_ARRAY_SIZE(specs), 64 << 20, true, NULL, built, NULL, NULL,
 				":memory:", &err),
 		  0);
 	check_built(db, built, "in memory, one thread");
@@ -286,9 +288,9 @@ static void test_passes(void)
 	bool built[CT_ARRAY_SIZE(specs)];
 	size_t seen[1 + CT_ARRAY_SIZE(specs)] = {0};
 	struct ct_err err = {0};
-	CHECK_INT(
-		ct_bulk_build(db, "t", specs, CT_ARRAY_SIZE(specs), 3 * per, true, built, count_step, seen, path, &err),
-		0);
+	CHECK_INT(ct_bulk_build(db, "t", specs, CT_ARRAY_SIZE(specs), 3 * per, true, NULL, built, count_step, seen,
+				path, &err),
+		  0);
 	check_built(db, built, "a pass per index");
 	CHECK_INT(seen[0], 3);
 	CHECK_INT(seen[1], 0);
@@ -296,14 +298,16 @@ static void test_passes(void)
 	CHECK_INT(seen[3], 5);
 	/* too little memory for one: nothing built, nothing left */
 	CHECK(exec(db, "DROP INDEX t_a; DROP INDEX t_ba; DROP INDEX t_id") == 0);
-	CHECK_INT(ct_bulk_build(db, "t", specs, CT_ARRAY_SIZE(specs), 2 * per - 1, true, built, NULL, NULL, path, &err),
+	CHECK_INT(ct_bulk_build(db, "t", specs, CT_ARRAY_SIZE(specs), 2 * per - 1, true, NULL, built, NULL, NULL, path,
+				&err),
 		  0);
 	for (size_t i = 0; i < CT_ARRAY_SIZE(specs); i++)
 		CHECK(!built[i]);
 	CHECK_INT(one_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' OR name LIKE 'ct_bulk%'"), 0);
 	/* a defensive connection refuses writable_schema: rolled back, not an error */
 	CHECK_INT(sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL), SQLITE_OK);
-	CHECK_INT(ct_bulk_build(db, "t", specs, CT_ARRAY_SIZE(specs), 64 << 20, true, built, NULL, NULL, path, &err),
+	CHECK_INT(ct_bulk_build(db, "t", specs, CT_ARRAY_SIZE(specs), 64 << 20, true, NULL, built, NULL, NULL, path,
+				&err),
 		  0);
 	for (size_t i = 0; i < CT_ARRAY_SIZE(specs); i++)
 		CHECK(!built[i]);
@@ -312,11 +316,134 @@ static void test_passes(void)
 	/* an empty table: left to CREATE INDEX, which takes no time there */
 	CHECK(exec(db, "DELETE FROM t") == 0);
 	CHECK_INT(sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 0, NULL), SQLITE_OK);
-	CHECK_INT(ct_bulk_build(db, "t", specs, CT_ARRAY_SIZE(specs), 64 << 20, true, built, NULL, NULL, path, &err),
+	CHECK_INT(ct_bulk_build(db, "t", specs, CT_ARRAY_SIZE(specs), 64 << 20, true, NULL, built, NULL, NULL, path,
+				&err),
 		  0);
 	CHECK(!built[0]);
 	sqlite3_close(db);
 	unlink(path);
+}
+
+/* ---- keys gathered while the rows were written (ct_bulk_cols) ---- */
+
+#define GROWS 20000
+
+static int64_t ga[GROWS];
+static uint32_t gb[GROWS], gd[GROWS];
+static uint64_t gbnull[(GROWS + 63) / 64], gdnull[(GROWS + 63) / 64];
+
+/* t with the consecutive ids 1..GROWS (a first load's), and the same
+ * values gathered in columns: a beyond 32 bits and negative (width 8), b
+ * a few values or NULL, d with one NULL (width 4), e only in the table. */
+static int fill_gathered(sqlite3 *db)
+{
+	if (exec(db, "CREATE TABLE t(id INTEGER PRIMARY KEY, a INTEGER, b INTEGER, d INTEGER, e INTEGER); BEGIN") < 0)
+		return -1;
+	memset(gbnull, 0, sizeof(gbnull));
+	memset(gdnull, 0, sizeof(gdnull));
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "INSERT INTO t VALUES(?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	for (int i = 0; i < GROWS; i++) {
+		ga[i] = (int64_t)(next_rand() % 2000000000000ULL) - 1000000000000LL;
+		gb[i] = (uint32_t)(next_rand() % 40);
+		gd[i] = (uint32_t)(next_rand() % 2000000000u);
+		sqlite3_bind_int64(st, 1, i + 1);
+		sqlite3_bind_int64(st, 2, ga[i]);
+		if (next_rand() % 5 == 0) {
+			gbnull[i / 64] |= (uint64_t)1 << (i % 64);
+			gb[i] = 0;
+			sqlite3_bind_null(st, 3);
+		} else {
+			sqlite3_bind_int64(st, 3, gb[i]);
+		}
+		if (i == GROWS / 3) {
+			gdnull[i / 64] |= (uint64_t)1 << (i % 64);
+			gd[i] = 0;
+			sqlite3_bind_null(st, 4);
+		} else {
+			sqlite3_bind_int64(st, 4, gd[i]);
+		}
+		sqlite3_bind_int64(st, 5, (int64_t)(next_rand() % 1000));
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return -1;
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return exec(db, "COMMIT");
+}
+
+static const struct ct_bulk_spec gspecs[] = {
+	{"t_a", "a", NULL, "CREATE INDEX t_a ON t(a)"},
+	{"t_ba", "b, a", "b IS NOT NULL", "CREATE INDEX t_ba ON t(b, a) WHERE b IS NOT NULL"},
+	{"t_d", "d", NULL, "CREATE INDEX t_d ON t(d)"}, /* a NULL, not partial */
+	{"t_e", "e", NULL, "CREATE INDEX t_e ON t(e)"}, /* not gathered: read from the table */
+	{"t_db", "d, a", "d IS NOT NULL", "CREATE INDEX t_db ON t(d, a) WHERE d IS NOT NULL"},
+};
+
+/* Builds gspecs on a new t from cols as given (base, rows), with a's
+ * value of row `alter` changed in the columns (-1: none); the integrity
+ * check's verdict. */
+static char *build_gathered(const char *what, int64_t base, size_t rows, int alter, bool threads, bool *built)
+{
+	fprintf(stderr, "  %s\n", what);
+	char path[512];
+	snprintf(path, sizeof(path), "%s/g.db", tmpdir);
+	unlink(path);
+	sqlite3 *db;
+	CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+	CHECK(exec(db, "PRAGMA journal_mode = WAL") == 0);
+	CHECK(fill_gathered(db) == 0);
+	int64_t saved = alter >= 0 ? ga[alter] : 0;
+	if (alter >= 0)
+		ga[alter] += 1;
+	const struct ct_bulk_col col[] = {
+		{"a", 8, ga, NULL},
+		{"b", 4, gb, gbnull},
+		{"d", 4, gd, gdnull},
+	};
+	const struct ct_bulk_cols cols = {.base = base, .rows = rows, .col = col, .n = CT_ARRAY_SIZE(col)};
+	struct ct_err err = {0};
+	CHECK_INT(ct_bulk_build(db, "t", gspecs, CT_ARRAY_SIZE(gspecs), 64 << 20, threads, &cols, built, NULL, NULL,
+				path, &err),
+		  0);
+	if (alter >= 0)
+		ga[alter] = saved;
+	static char verdict[512];
+	snprintf(verdict, sizeof(verdict), "%s", one_text(db, "PRAGMA integrity_check"));
+	if (strcmp(verdict, "ok") == 0) {
+		/* the entries CREATE INDEX makes, in its order */
+		CHECK(exec(db, "CREATE INDEX r_a ON t(a); CREATE INDEX r_ba ON t(b, a) WHERE b IS NOT NULL;"
+			       "CREATE INDEX r_e ON t(e); CREATE INDEX r_db ON t(d, a) WHERE d IS NOT NULL") == 0);
+		CHECK_INT(same_order(db, "a", "t_a", "r_a", NULL), built[0] ? 1 : -1);
+		CHECK_INT(same_order(db, "b, a", "t_ba", "r_ba", "b IS NOT NULL"), built[1] ? 1 : -1);
+		CHECK_INT(same_order(db, "e", "t_e", "r_e", NULL), built[3] ? 1 : -1);
+		CHECK_INT(same_order(db, "d, a", "t_db", "r_db", "d IS NOT NULL"), built[4] ? 1 : -1);
+	}
+	sqlite3_close(db);
+	unlink(path);
+	return verdict;
+}
+
+static void test_gathered(void)
+{
+	bool built[CT_ARRAY_SIZE(gspecs)];
+	/* the columns match the table: what they hold is what is built */
+	for (int threads = 0; threads < 2; threads++) {
+		CHECK_STR(build_gathered(threads ? "gathered keys, two threads" : "gathered keys, one thread", 1, GROWS,
+					 -1, threads, built),
+			  "ok");
+		CHECK(built[0] && built[1] && !built[2] && built[3] && built[4]);
+	}
+	/* they are read instead of the table: a value changed in them only
+	 * makes an index that does not match the table */
+	CHECK(strcmp(build_gathered("gathered keys, one changed", 1, GROWS, 77, true, built), "ok") != 0);
+	CHECK(built[0]);
+	/* columns of other row ids, or of fewer rows, are not used */
+	CHECK_STR(build_gathered("gathered keys of other rows", 2, GROWS, 77, true, built), "ok");
+	CHECK(built[0] && built[1] && built[3] && built[4]);
+	CHECK_STR(build_gathered("gathered keys of fewer rows", 1, GROWS - 1, 77, true, built), "ok");
+	CHECK(built[0] && built[1] && built[3] && built[4]);
 }
 
 int main(void)
@@ -331,6 +458,7 @@ int main(void)
 	test_build_file(false);
 	test_build_memory();
 	test_passes();
+	test_gathered();
 	char cmd[600];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)

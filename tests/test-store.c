@@ -2,14 +2,17 @@
  * record says (the writer binds a parameter again only when it changes),
  * and the mark of a first load written without waiting for the disk
  * (ct_store_unsynced_begin): taken away at the end, harmless from this
- * boot, refused from an earlier one. */
+ * boot, refused from an earlier one; the key columns of ev's indexes
+ * gathered as the rows are written, each the same as ev's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
 
+#include "bulkidx.h"
 #include "check.h"
+#include "cloudtrail.h"
 #include "ctscan.h"
 #include "store.h"
 
@@ -183,6 +186,135 @@ static void test_mark(const char *db, const char *first, const char *more)
 	}
 }
 
+/* ---- the key columns a first load gathers (ct_writer_keys_start) ---- */
+
+struct kw {
+	struct ct_writer *w;
+	int64_t src;
+	uint64_t added, dups;
+};
+
+static int kw_event(void *ud, const struct ct_event *ev, struct ct_err *err)
+{
+	struct kw *k = ud;
+	struct ct_str none = {NULL, 0};
+	struct ct_event_prep prep;
+	ct_event_prep(ev, &none, &prep);
+	bool dup = false;
+	if (ct_writer_event(k->w, k->src, ev, &none, &none, &prep, &dup, err) < 0)
+		return -1;
+	if (dup)
+		k->dups++;
+	else
+		k->added++;
+	return 0;
+}
+
+/* Writes file's events (twice when twice: the second time duplicates)
+ * with the keys gathered up to max_bytes; what was gathered. */
+static struct ct_keys *gather(struct ct_index *idx, const char *file, bool twice, size_t max_bytes, struct kw *k)
+{
+	struct ct_err err = {0};
+	CHECK_INT(ct_writer_new(idx, false, &k->w, &err), 0);
+	if (!k->w)
+		return NULL;
+	ct_writer_keys_start(k->w, max_bytes);
+	FILE *f = fopen(file, "rb");
+	char *data = malloc(1 << 20);
+	size_t len = f && data ? fread(data, 1, 1 << 20, f) : 0;
+	if (f)
+		fclose(f);
+	/* a source of its own each time (sha256 is unique) */
+	static int nsrc;
+	char sha[65];
+	snprintf(sha, sizeof(sha), "%064d", ++nsrc);
+	struct ct_source_info si = {.path = file,
+				    .sha256 = sha,
+				    .kind = "cloudtrail",
+				    .compression = "none",
+				    .status = "ok",
+				    .first_ts = INT64_MIN,
+				    .last_ts = INT64_MIN};
+	CHECK_INT(ct_writer_begin(k->w, &err), 0);
+	if (ct_writer_source_add(k->w, &si, &k->src, &err) < 0)
+		fprintf(stderr, "%s\n", err.msg);
+	CHECK(k->src > 0);
+	for (int round = 0; round < (twice ? 2 : 1); round++)
+		CHECK_INT(ct_cloudtrail_read_mem(data, len, file, kw_event, NULL, k, NULL, &err), 0);
+	CHECK_INT(ct_writer_commit(k->w, &err), 0);
+	free(data);
+	struct ct_keys *keys = ct_writer_keys_take(k->w);
+	ct_writer_free(k->w);
+	k->w = NULL;
+	return keys;
+}
+
+/* Each gathered column against ev, row by row. */
+static void check_keys(struct ct_index *idx, const struct ct_bulk_cols *c, uint64_t rows)
+{
+	CHECK_INT((int64_t)c->rows, (int64_t)rows);
+	CHECK_INT(c->base, one_int(idx, "SELECT min(rowid) FROM ev"));
+	/* every column of ev's pivot indexes, and no other */
+	CHECK_INT((int64_t)c->n, 9);
+	for (size_t i = 0; i < c->n; i++) {
+		const struct ct_bulk_col *col = &c->col[i];
+		char sql[200];
+		snprintf(sql, sizeof(sql),
+			 "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'ev'"
+			 " AND sql LIKE '%%(%%%s%%)%%'",
+			 col->name);
+		CHECK(one_int(idx, sql) >= 1);
+		snprintf(sql, sizeof(sql), "SELECT %s FROM ev ORDER BY rowid", col->name);
+		sqlite3_stmt *st;
+		CHECK_INT(sqlite3_prepare_v2(ct_index_db(idx), sql, -1, &st, NULL), SQLITE_OK);
+		size_t r = 0, bad = 0, nulls = 0;
+		while (sqlite3_step(st) == SQLITE_ROW && r < c->rows) {
+			bool null = col->nulls && (col->nulls[r / 64] >> (r % 64) & 1);
+			int64_t v = col->width == 8 ? ((const int64_t *)col->v)[r] : ((const uint32_t *)col->v)[r];
+			if (null != (sqlite3_column_type(st, 0) == SQLITE_NULL) ||
+			    (!null &&
+			     (sqlite3_column_type(st, 0) != SQLITE_INTEGER || sqlite3_column_int64(st, 0) != v)))
+				bad++;
+			nulls += null;
+			r++;
+		}
+		sqlite3_finalize(st);
+		if (bad)
+			fprintf(stderr, "gathered column %s: %zu rows differ from ev\n", col->name, bad);
+		CHECK_INT((int64_t)bad, 0);
+		CHECK_INT((int64_t)r, (int64_t)rows);
+		/* the time and the event id need 64 bits, the dictionary ids 32 */
+		bool wide = strcmp(col->name, "ts") == 0 || strcmp(col->name, "eid") == 0;
+		CHECK_INT(col->width, wide ? 8 : 4);
+		if (strcmp(col->name, "ecode") == 0)
+			CHECK(nulls > 0); /* most calls succeed */
+	}
+}
+
+static void test_keys(const char *db, const char *file)
+{
+	struct ct_index *idx = NULL;
+	struct ct_err err = {0};
+	CHECK_INT(ct_index_open(db, CT_OPEN_WRITE, &idx, &err), 0);
+	if (!idx)
+		return;
+	struct kw k = {0};
+	struct ct_keys *keys = gather(idx, file, true, CT_KEYS_MAX_BYTES, &k);
+	CHECK(k.added > 0);
+	CHECK_INT((int64_t)k.dups, (int64_t)k.added); /* not gathered */
+	CHECK(keys != NULL);
+	if (keys)
+		check_keys(idx, ct_keys_cols(keys), k.added);
+	ct_keys_free(keys);
+	/* past the memory allowed (a row's keys take more than 40 bytes):
+	 * nothing */
+	struct kw k2 = {0};
+	keys = gather(idx, file, false, 40 * k.added, &k2);
+	CHECK(keys == NULL);
+	ct_keys_free(keys);
+	ct_index_free(idx);
+}
+
 int main(void)
 {
 	const char *td = getenv("CT_TESTDATA");
@@ -203,6 +335,8 @@ int main(void)
 	snprintf(more, sizeof(more), "%s/cloudtrail/array.json", td);
 	test_columns(db, incident);
 	test_mark(db2, first, more);
+	snprintf(db2, sizeof(db2), "%s/keys.db", tmpdir);
+	test_keys(db2, first);
 	char cmd[600];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
