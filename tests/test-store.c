@@ -212,18 +212,14 @@ static int kw_event(void *ud, const struct ct_event *ev, struct ct_err *err)
 
 /* Writes file's events (twice when twice: the second time duplicates)
  * with the keys gathered up to max_bytes; what was gathered. */
-static struct ct_keys *gather(struct ct_index *idx, const char *file, bool twice, size_t max_bytes, struct kw *k)
+static struct ct_keys *gather(struct ct_index *idx, const char *file, const char *data, size_t len, bool twice,
+			      size_t max_bytes, struct kw *k)
 {
 	struct ct_err err = {0};
 	CHECK_INT(ct_writer_new(idx, false, &k->w, &err), 0);
 	if (!k->w)
 		return NULL;
 	ct_writer_keys_start(k->w, max_bytes);
-	FILE *f = fopen(file, "rb");
-	char *data = malloc(1 << 20);
-	size_t len = f && data ? fread(data, 1, 1 << 20, f) : 0;
-	if (f)
-		fclose(f);
 	/* a source of its own each time (sha256 is unique) */
 	static int nsrc;
 	char sha[65];
@@ -242,7 +238,6 @@ static struct ct_keys *gather(struct ct_index *idx, const char *file, bool twice
 	for (int round = 0; round < (twice ? 2 : 1); round++)
 		CHECK_INT(ct_cloudtrail_read_mem(data, len, file, kw_event, NULL, k, NULL, &err), 0);
 	CHECK_INT(ct_writer_commit(k->w, &err), 0);
-	free(data);
 	struct ct_keys *keys = ct_writer_keys_take(k->w);
 	ct_writer_free(k->w);
 	k->w = NULL;
@@ -250,10 +245,10 @@ static struct ct_keys *gather(struct ct_index *idx, const char *file, bool twice
 }
 
 /* Each gathered column against ev, row by row. */
-static void check_keys(struct ct_index *idx, const struct ct_bulk_cols *c, uint64_t rows)
+static void check_keys(struct ct_index *idx, const struct ct_bulk_cols *c, uint64_t rows, int64_t base)
 {
 	CHECK_INT((int64_t)c->rows, (int64_t)rows);
-	CHECK_INT(c->base, one_int(idx, "SELECT min(rowid) FROM ev"));
+	CHECK_INT(c->base, base);
 	/* every column of ev's pivot indexes, and no other */
 	CHECK_INT((int64_t)c->n, 9);
 	for (size_t i = 0; i < c->n; i++) {
@@ -264,7 +259,8 @@ static void check_keys(struct ct_index *idx, const struct ct_bulk_cols *c, uint6
 			 " AND sql LIKE '%%(%%%s%%)%%'",
 			 col->name);
 		CHECK(one_int(idx, sql) >= 1);
-		snprintf(sql, sizeof(sql), "SELECT %s FROM ev ORDER BY rowid", col->name);
+		snprintf(sql, sizeof(sql), "SELECT %s FROM ev WHERE rowid >= %lld ORDER BY rowid", col->name,
+			 (long long)base);
 		sqlite3_stmt *st;
 		CHECK_INT(sqlite3_prepare_v2(ct_index_db(idx), sql, -1, &st, NULL), SQLITE_OK);
 		size_t r = 0, bad = 0, nulls = 0;
@@ -291,27 +287,60 @@ static void check_keys(struct ct_index *idx, const struct ct_bulk_cols *c, uint6
 	}
 }
 
-static void test_keys(const char *db, const char *file)
+static char *slurp(const char *file, size_t *len)
+{
+	FILE *f = fopen(file, "rb");
+	char *data = malloc(1 << 20);
+	*len = f && data ? fread(data, 1, (1 << 20) - 1, f) : 0;
+	if (f)
+		fclose(f);
+	if (data)
+		data[*len] = 0;
+	return data;
+}
+
+static void test_keys(const char *db, const char *file, const char *ndjson)
 {
 	struct ct_index *idx = NULL;
 	struct ct_err err = {0};
 	CHECK_INT(ct_index_open(db, CT_OPEN_WRITE, &idx, &err), 0);
 	if (!idx)
 		return;
+	size_t len;
+	char *data = slurp(file, &len);
 	struct kw k = {0};
-	struct ct_keys *keys = gather(idx, file, true, CT_KEYS_MAX_BYTES, &k);
+	struct ct_keys *keys = gather(idx, file, data, len, true, CT_KEYS_MAX_BYTES, &k);
 	CHECK(k.added > 0);
 	CHECK_INT((int64_t)k.dups, (int64_t)k.added); /* not gathered */
 	CHECK(keys != NULL);
 	if (keys)
-		check_keys(idx, ct_keys_cols(keys), k.added);
+		check_keys(idx, ct_keys_cols(keys), k.added, 1);
 	ct_keys_free(keys);
 	/* past the memory allowed (a row's keys take more than 40 bytes):
 	 * nothing */
 	struct kw k2 = {0};
-	keys = gather(idx, file, false, 40 * k.added, &k2);
+	keys = gather(idx, file, data, len, false, 40 * k.added, &k2);
 	CHECK(keys == NULL);
 	ct_keys_free(keys);
+	free(data);
+	/* the first event without an event id: its column starts 32 bits
+	 * wide (a NULL), and is widened in place at the second */
+	int64_t base = one_int(idx, "SELECT max(rowid) FROM ev") + 1;
+	data = slurp(ndjson, &len);
+	char *id = data ? strstr(data, "\"eventID\"") : NULL;
+	CHECK(id != NULL && id < strchr(data, '\n'));
+	if (id)
+		id[7] = 'X'; /* "eventIX" */
+	struct kw k3 = {0};
+	keys = gather(idx, ndjson, data, len, false, CT_KEYS_MAX_BYTES, &k3);
+	CHECK(k3.added >= 2);
+	CHECK(keys != NULL);
+	if (keys) {
+		check_keys(idx, ct_keys_cols(keys), k3.added, base);
+		CHECK_INT(one_int(idx, "SELECT count(*) FROM ev WHERE eid IS NULL"), 1);
+	}
+	ct_keys_free(keys);
+	free(data);
 	ct_index_free(idx);
 }
 
@@ -336,7 +365,9 @@ int main(void)
 	test_columns(db, incident);
 	test_mark(db2, first, more);
 	snprintf(db2, sizeof(db2), "%s/keys.db", tmpdir);
-	test_keys(db2, first);
+	char ndjson[512];
+	snprintf(ndjson, sizeof(ndjson), "%s/cloudtrail/ndjson.jsonl", td);
+	test_keys(db2, first, ndjson);
 	char cmd[600];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
