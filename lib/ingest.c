@@ -250,7 +250,12 @@ struct batch {
 
 #define BATCH_BYTES (4u << 20)
 #define BATCH_EVENTS 4096
-#define QUEUE_DEPTH 3
+/* batches a producer may have filled ahead of the writer: the writer
+ * and the producers take turns being the slower (a file of big events,
+ * a burst of new strings), and six ride that out where three made
+ * either wait (1M events: the load 0.1 s shorter, five alternated
+ * rounds of five, at 12 MB more) */
+#define QUEUE_DEPTH 6
 
 static void batch_reset(struct batch *b)
 {

@@ -1400,7 +1400,10 @@ struct cjob {
 	struct cjob *next;
 };
 
-#define MAX_INFLIGHT 4
+/* blocks handed to the compressing thread and not yet back: with 4, the
+ * writer waited 0.35 s on it per 1M events, and with 16 (4 MiB of
+ * records) 0.08 s */
+#define MAX_INFLIGHT 16
 
 /* A block compressor: igzip's working memory for CT_BLOCK_LEVEL. */
 struct compressor {
