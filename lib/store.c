@@ -1330,6 +1330,7 @@ struct eidset {
 };
 
 #define OPEN_BLOCKS 64
+#define SPARE_BUFS 8
 
 struct ct_writer {
 	struct ct_index *idx;
@@ -1353,6 +1354,11 @@ struct ct_writer {
 	int64_t bound[41];
 	unsigned char bound_kind[41]; /* 0 nothing known (or text), 1 NULL, 2 integer */
 	struct ct_keys *keys;         /* gathered for the indexes (ct_writer_keys_start) */
+	/* the buffers of blocks compressed and written, for blocks to come:
+	 * one grown from nothing for each block copied 1.5 GB in reallocs
+	 * per 1M events */
+	struct ct_buf spare[SPARE_BUFS];
+	int nspare;
 	struct eidset eids;
 	struct dict strs;
 	struct dict details; /* deduplicated in memory only */
@@ -2032,6 +2038,8 @@ void ct_writer_free(struct ct_writer *w)
 	if (!w)
 		return;
 	ct_keys_free(w->keys);
+	for (int i = 0; i < w->nspare; i++)
+		ct_buf_free(&w->spare[i]);
 	if (w->threaded) {
 		pthread_mutex_lock(&w->mu);
 		w->stop = true;
@@ -2119,7 +2127,12 @@ static int drain_blocks(struct ct_writer *w, bool all, struct ct_err *err)
 				rc = insert_block(w, j->id, j->raw.len, j->out, j->outlen, err);
 		}
 		free(j->out);
-		ct_buf_free(&j->raw);
+		if (w->nspare < SPARE_BUFS && !j->raw.oom) {
+			ct_buf_reset(&j->raw);
+			w->spare[w->nspare++] = j->raw;
+		} else {
+			ct_buf_free(&j->raw);
+		}
 		free(j);
 		pthread_mutex_lock(&w->mu);
 	}
@@ -2138,6 +2151,8 @@ static int flush_open_block(struct ct_writer *w, struct open_block *b, struct ct
 		j->id = b->id;
 		j->raw = b->buf; /* the job takes the buffer */
 		memset(&b->buf, 0, sizeof(b->buf));
+		if (w->nspare)
+			b->buf = w->spare[--w->nspare];
 		pthread_mutex_lock(&w->mu);
 		if (w->todo_tail)
 			w->todo_tail->next = j;
