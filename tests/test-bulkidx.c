@@ -154,6 +154,14 @@ static int same_order(sqlite3 *db, const char *cols, const char *ix1, const char
 	return same && rows > 0;
 }
 
+/* Steps an INSERT and resets it: 0, or -1. */
+static int insert_row(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	sqlite3_reset(st);
+	return rc;
+}
+
 /* t: ids with gaps; a any integer (beyond 32 bits, negative); b a few
  * values or NULL; c text; d integers and one NULL. */
 static int fill(sqlite3 *db, int rows)
@@ -178,17 +186,26 @@ static int fill(sqlite3 *db, int rows)
 			sqlite3_bind_null(st, 5);
 		else
 			sqlite3_bind_int64(st, 5, (int64_t)(next_rand() % 1000));
-		if (sqlite3_step(st) != SQLITE_DONE)
+		if (insert_row(st) < 0)
 			return -1;
-		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
 	return exec(db, "COMMIT");
 }
 
+/* two indexes both tables have */
+#define SPEC_A                                                                                                         \
+	{                                                                                                              \
+		"t_a", "a", NULL, "CREATE INDEX t_a ON t(a)"                                                           \
+	}
+#define SPEC_BA                                                                                                        \
+	{                                                                                                              \
+		"t_ba", "b, a", "b IS NOT NULL", "CREATE INDEX t_ba ON t(b, a) WHERE b IS NOT NULL"                    \
+	}
+
 static const struct ct_bulk_spec specs[] = {
-	{"t_a", "a", NULL, "CREATE INDEX t_a ON t(a)"},
-	{"t_ba", "b, a", "b IS NOT NULL", "CREATE INDEX t_ba ON t(b, a) WHERE b IS NOT NULL"},
+	SPEC_A,
+	SPEC_BA,
 	{"t_c", "c", NULL, "CREATE INDEX t_c ON t(c)"},         /* text */
 	{"t_d", "d", NULL, "CREATE INDEX t_d ON t(d)"},         /* a NULL, not partial */
 	{"t_ab", "a, b", NULL, "CREATE INDEX t_ab ON t(a, b)"}, /* a first key beyond 32 bits */
@@ -365,17 +382,16 @@ static int fill_gathered(sqlite3 *db)
 			sqlite3_bind_int64(st, 4, gd[i]);
 		}
 		sqlite3_bind_int64(st, 5, (int64_t)(next_rand() % 1000));
-		if (sqlite3_step(st) != SQLITE_DONE)
+		if (insert_row(st) < 0)
 			return -1;
-		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
 	return exec(db, "COMMIT");
 }
 
 static const struct ct_bulk_spec gspecs[] = {
-	{"t_a", "a", NULL, "CREATE INDEX t_a ON t(a)"},
-	{"t_ba", "b, a", "b IS NOT NULL", "CREATE INDEX t_ba ON t(b, a) WHERE b IS NOT NULL"},
+	SPEC_A,
+	SPEC_BA,
 	{"t_d", "d", NULL, "CREATE INDEX t_d ON t(d)"}, /* a NULL, not partial */
 	{"t_e", "e", NULL, "CREATE INDEX t_e ON t(e)"}, /* not gathered: read from the table */
 	{"t_db", "d, a", "d IS NOT NULL", "CREATE INDEX t_db ON t(d, a) WHERE d IS NOT NULL"},
