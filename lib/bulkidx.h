@@ -15,7 +15,9 @@
  * raised, as SQLite's ALTER TABLE documentation does for the changes it
  * has no statement for: every connection reads the schema again, and finds
  * the index whole.  A second thread, with a connection of its own, reads
- * and sorts while the first writes.  An index that cannot be built so (a
+ * and sorts while the first writes; keys the caller gathered while it
+ * wrote the rows (ct_bulk_cols) are sorted without a pass over the table.
+ * An index that cannot be built so (a
  * key that is not an integer, a NULL key outside a partial index, a table
  * too big for the memory allowed, a connection that refuses
  * writable_schema) is left for CREATE INDEX, and nothing of it remains. */
