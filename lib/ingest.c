@@ -413,23 +413,14 @@ out:
 /* ---- producer side ---- */
 
 /* A batch to fill: a free one, or a new one while there are fewer than
- * depth; waits for the writer to free one otherwise. */
+ * depth; waits for the writer to free one otherwise.  (A flow log read
+ * after CloudTrail files reuses the batches those made: at most
+ * QUEUE_DEPTH in all.) */
 static struct batch *queue_get_free(struct queue *q, int depth, atomic_bool *abort_flag)
 {
 	pthread_mutex_lock(&q->mu);
-	for (;;) {
-		/* more than depth (made under a deeper one): freed as they
-		 * come back */
-		while (q->free_list && q->nbatches > depth) {
-			struct batch *x = q->free_list;
-			q->free_list = x->next;
-			q->nbatches--;
-			batch_free(x);
-		}
-		if (q->free_list || q->nbatches < depth || atomic_load(abort_flag))
-			break;
+	while (!q->free_list && q->nbatches >= depth && !atomic_load(abort_flag))
 		pthread_cond_wait(&q->cv, &q->mu);
-	}
 	struct batch *b = q->free_list;
 	if (b) {
 		q->free_list = b->next;

@@ -2403,7 +2403,7 @@ static int eid_drop(struct ct_writer *w, struct ct_err *err)
 	s->indexed = true;
 	char sql[256];
 	size_t i = 0;
-	while (strcmp(pivot_indexes[i].name, "ev_event_id") != 0)
+	while (i + 1 < CT_ARRAY_SIZE(pivot_indexes) && strcmp(pivot_indexes[i].name, "ev_event_id") != 0)
 		i++;
 	pivot_index_sql(sql, sizeof(sql), i, true);
 	return exec_sorting(w->db, sql, w->idx->path, err);
@@ -2593,8 +2593,8 @@ static inline void bind_t(struct ct_writer *w, int col, const char *s, size_t le
 
 /* Each column is a region of its own, mapped for the most rows max_bytes
  * allows at 8 bytes a value: a column's memory is taken as its rows are
- * written (in huge pages: 1M events, 10,700 page faults fewer), never
- * copied, and widened in place. */
+ * written (in huge pages: 1M events, 9,300 page faults fewer than arrays
+ * grown by realloc), never copied, and widened in place. */
 struct ct_keys {
 	int64_t base; /* the row id of the first row */
 	size_t n, max_rows, max_bytes, row_bytes;
@@ -2751,11 +2751,10 @@ struct ct_keys *ct_writer_keys_take(struct ct_writer *w)
 	return k;
 }
 
-const struct ct_bulk_cols *ct_keys_cols(const struct ct_keys *kk)
+const struct ct_bulk_cols *ct_keys_cols(struct ct_keys *k)
 {
-	if (!kk)
+	if (!k)
 		return NULL;
-	struct ct_keys *k = (struct ct_keys *)kk;
 	for (size_t i = 0; i < k->ncol; i++)
 		k->out[i] = (struct ct_bulk_col){
 			.name = k->col[i].name, .width = k->col[i].width, .v = k->col[i].v, .nulls = k->col[i].nulls};

@@ -89,7 +89,7 @@ void ct_writer_keys_start(struct ct_writer *w, size_t max_bytes);
  * ct_keys_free once the indexes are built; the writer keeps none. */
 struct ct_keys;
 struct ct_keys *ct_writer_keys_take(struct ct_writer *w);
-const struct ct_bulk_cols *ct_keys_cols(const struct ct_keys *k);
+const struct ct_bulk_cols *ct_keys_cols(struct ct_keys *k);
 void ct_keys_free(struct ct_keys *k);
 /* Flushes the open block and commits. */
 int ct_writer_commit(struct ct_writer *w, struct ct_err *err);
